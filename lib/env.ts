@@ -1,0 +1,82 @@
+// The one place that reads process.env (STYLE: environment parsed once).
+// Every variable is validated at start-up; a bad value fails with its name.
+import { z } from "zod";
+
+const isoInstant = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => (value === "" ? undefined : value))
+    .pipe(
+      z
+        .string()
+        .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), `must start with ${protocols.join(":// or ")}://`)
+        .optional(),
+    )
+    .optional();
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Real PostgreSQL; unset = embedded PGlite in PGLITE_DIR (R13).
+  DATABASE_URL: optionalUrl(["postgresql", "postgres"]),
+  PGLITE_DIR: z.string().trim().min(1).default(".data/pglite"),
+  // Redis for rate limits; unset = in-process limiter (R13).
+  REDIS_URL: optionalUrl(["redis", "rediss"]),
+  // Stripe; unset = the built-in test gateway (R13).
+  STRIPE_SECRET_KEY: optionalText,
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  STRIPE_API_BASE: optionalUrl(["http", "https"]),
+  // SMTP for email; unset = emails written to the local outbox (R13).
+  SMTP_URL: optionalUrl(["smtp", "smtps"]),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Signs session cookies. Unset: a random secret kept in .data/auth-secret.
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Public URL of the app, for auth callbacks and links in emails.
+  APP_URL: optionalUrl(["http", "https"]),
+  GITHUB_ID: optionalText,
+  GITHUB_SECRET: optionalText,
+  // R8.7: start the clock at this instant (it then runs on).
+  METERDESK_NOW: isoInstant.optional(),
+  // R1.1: credits per USD, configurable per deployment.
+  CREDITS_PER_USD: z.coerce.bigint().positive().default(2_000_000n),
+  // Where the demo seed writes its API keys (R13).
+  DEMO_KEYS_FILE: z.string().default(".data/demo-keys.json"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+/** Parses an environment; throws an EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  const env = result.data;
+  if (Boolean(env.GITHUB_ID) !== Boolean(env.GITHUB_SECRET)) {
+    throw new EnvError("Invalid environment:\n  GITHUB_ID and GITHUB_SECRET must be set together");
+  }
+  if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_WEBHOOK_SECRET)) {
+    throw new EnvError("Invalid environment:\n  STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

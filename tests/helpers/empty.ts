@@ -1,0 +1,3 @@
+// Stands in for the `server-only` package under vitest: tests run on the
+// server by definition, so the guard has nothing to guard.
+export {};

@@ -1,0 +1,44 @@
+// Three test projects:
+//   unit     — pure tests beside the code (lib/, app/, components/, scripts/);
+//   pglite   — tests/integration against an in-memory PGlite per file;
+//   postgres — the same files against a real PostgreSQL, one fresh database
+//              per file (TEST_DATABASE_URL, default postgres@127.0.0.1/test).
+// Each integration file opens its own database, so files run in parallel.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const integration = ["tests/integration/**/*.test.ts"];
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: root },
+      // lib/db guards itself with `import "server-only"`; tests are server code.
+      { find: /^server-only$/, replacement: fileURLToPath(new URL("tests/helpers/empty.ts", import.meta.url)) },
+    ],
+  },
+  test: {
+    // PGlite boots a whole PostgreSQL in WebAssembly; a file's first query can take seconds.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "pglite", environment: "node", include: integration, env: { TEST_DB: "pglite" } },
+      },
+      {
+        extends: true,
+        test: { name: "postgres", environment: "node", include: integration, env: { TEST_DB: "postgres" } },
+      },
+    ],
+  },
+});
