@@ -1,0 +1,34 @@
+import "server-only";
+
+// Sign-up: a user and their first workspace on the Free plan, in one
+// transaction, so that a failure leaves neither behind.
+import { db } from "@/lib/db";
+import { createUser, createWorkspace } from "@/lib/db/accounts";
+import { writeAudit } from "@/lib/db/audit";
+
+export interface Registration {
+  name: string;
+  email: string;
+  passwordHash: string | null;
+  workspaceName: string;
+  oauth?: { provider: string; providerAccountId: string };
+}
+
+export async function registerUser(registration: Registration, now: Date) {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const user = await createUser(tx, registration);
+    if (registration.oauth) {
+      await tx.authAccount.create({ data: { userId: user.id, ...registration.oauth } });
+    }
+    const workspace = await createWorkspace(tx, { ownerId: user.id, name: registration.workspaceName, now });
+    await writeAudit(tx, {
+      workspaceId: workspace.id,
+      actor: { id: user.id, email: user.email, role: "OWNER" },
+      action: "workspace.created",
+      detail: { plan: "free", via: registration.oauth?.provider ?? "password" },
+      now,
+    });
+    return { user, workspace };
+  });
+}

@@ -1,0 +1,29 @@
+import "server-only";
+
+// The append-only audit trail (R11). Rows are only ever inserted.
+import type { Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export interface AuditEntry {
+  workspaceId: string;
+  actor: { id: string | null; email: string; role: string };
+  action: string;
+  reason?: string;
+  detail?: Prisma.InputJsonValue;
+  now: Date;
+}
+
+export async function writeAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      workspaceId: entry.workspaceId,
+      createdAt: entry.now,
+      actorId: entry.actor.id,
+      actorEmail: entry.actor.email,
+      actorRole: entry.actor.role,
+      action: entry.action,
+      reason: entry.reason ?? "",
+      detail: entry.detail ?? {},
+    },
+  });
+}
