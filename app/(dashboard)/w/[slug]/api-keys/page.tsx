@@ -1,0 +1,75 @@
+// API keys (R9.1, R10): the keys that authenticate calls to the metering API.
+import { KeyRound } from "lucide-react";
+import type { Metadata } from "next";
+import { ApiKeyTable } from "@/components/billing/api-key-table";
+import { ManagerActions } from "@/components/billing/view-only-note";
+import { ComingSoonButton } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader, Section } from "@/components/ui/page-header";
+import { requireWorkspace } from "@/lib/auth/access";
+import { can } from "@/lib/auth/roles";
+import { db } from "@/lib/db";
+import { listApiKeys } from "@/lib/db/queries/dashboard";
+import { env } from "@/lib/env";
+
+export const metadata: Metadata = { title: "API keys" };
+
+export default async function ApiKeysPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const ctx = await requireWorkspace(slug, "read");
+  const keys = await listApiKeys(await db(), ctx.workspace.id);
+  const canManage = can(ctx.role, "manage-billing");
+  const { APP_URL, PORT } = env();
+  const origin = (APP_URL ?? `http://localhost:${PORT}`).replace(/\/$/, "");
+  const active = keys.filter((key) => !key.revokedAt).length;
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description="Keys authenticate your calls to the metering API. A key's secret is shown once, when it is created; here you see its prefix only."
+        actions={
+          <ManagerActions canManage={canManage}>
+            <ComingSoonButton variant="primary">Create key</ComingSoonButton>
+          </ManagerActions>
+        }
+      />
+
+      {keys.length === 0 ? (
+        <EmptyState
+          icon={KeyRound}
+          title="No API keys yet"
+          description="Create a key to start calling the metering API. Every successful call is metered and charged to this workspace."
+        />
+      ) : (
+        <>
+          <p className="mb-3 text-sm text-muted-foreground tabular-nums">
+            {active} active {active === 1 ? "key" : "keys"}
+            {keys.length > active ? `, ${keys.length - active} revoked` : ""}
+          </p>
+          <ApiKeyTable keys={keys} />
+        </>
+      )}
+
+      <Section title="Calling the API">
+        <Card>
+          <CardHeader>
+            <CardTitle as="h3">Report an operation</CardTitle>
+            <CardDescription>
+              Send the key as a bearer token. A batch counts each input; the response says which credits paid.
+            </CardDescription>
+          </CardHeader>
+          <CardContent className="pt-3">
+            <pre className="overflow-x-auto rounded-lg bg-surface-muted p-4 font-mono text-[12.5px] leading-relaxed ring-1 ring-border">
+              <code>{`curl -X POST ${origin}/api/v1/operations \\
+  -H "Authorization: Bearer <your key>" \\
+  -H "Content-Type: application/json" \\
+  -d '{"type":"predict","inputs":32}'`}</code>
+            </pre>
+          </CardContent>
+        </Card>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+// Plan (R4, R10): the current subscription and every plan of the catalog to compare.
+import { Check, Minus } from "lucide-react";
+import type { Metadata } from "next";
+import { CreditsWithUsd } from "@/components/billing/credit-amount";
+import { DateText } from "@/components/billing/dates";
+import { formatPlanFee, formatRateLimits, intervalNouns } from "@/components/billing/labels";
+import { PlanCard } from "@/components/billing/plan-card";
+import { ManagerActions } from "@/components/billing/view-only-note";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { ComingSoonButton } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { PageHeader, Section } from "@/components/ui/page-header";
+import { requireWorkspace } from "@/lib/auth/access";
+import { can } from "@/lib/auth/roles";
+import { db } from "@/lib/db";
+import { listCatalogPlans, type CatalogPlan } from "@/lib/db/queries/catalog";
+import { getActiveSubscription } from "@/lib/db/queries/dashboard";
+
+export const metadata: Metadata = { title: "Plan" };
+
+export default async function PlanPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const ctx = await requireWorkspace(slug, "read");
+  const prisma = await db();
+  const [plans, subscription] = await Promise.all([listCatalogPlans(prisma), getActiveSubscription(prisma, ctx.workspace.id)]);
+  const canManage = can(ctx.role, "manage-billing");
+  const currentCode = ctx.plan?.code ?? null;
+  const isPaid = (ctx.plan?.feeCents ?? 0) > 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Plan"
+        description="Your subscription, and the plans you can move to. Upgrades take effect at once; downgrades and cancellations at the end of the period."
+        actions={
+          <ManagerActions canManage={canManage}>
+            {isPaid && !ctx.subscription?.cancelAtPeriodEnd ? <ComingSoonButton>Cancel plan</ComingSoonButton> : null}
+            <ComingSoonButton variant="primary">Change plan</ComingSoonButton>
+          </ManagerActions>
+        }
+      />
+
+      {subscription?.scheduledPlan ? (
+        <div className="mb-6">
+          <Alert tone="info" title={`Moving to ${subscription.scheduledPlan.name} at the end of this period`}>
+            {subscription.currentPeriodEnd ? (
+              <>
+                The change takes effect on <DateText date={subscription.currentPeriodEnd} />.
+              </>
+            ) : null}
+          </Alert>
+        </div>
+      ) : null}
+
+      <PlanCard
+        plan={ctx.plan}
+        subscription={ctx.subscription}
+        state={{
+          billingState: ctx.workspace.billingState,
+          graceEndsAt: ctx.workspace.graceEndsAt,
+          retentionEndsAt: ctx.workspace.retentionEndsAt,
+        }}
+        flexEnabled={ctx.workspace.flexEnabled}
+      />
+
+      <Section title="All plans" description="Prices in USD. Usage beyond included credits is priced by the same tiers on every plan.">
+        {plans.length === 0 ? (
+          <p className="text-sm text-muted-foreground">The catalog has no plans yet.</p>
+        ) : (
+          <ul className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+            {plans.map((plan) => (
+              <PlanOption key={plan.id} plan={plan} current={plan.code === currentCode} />
+            ))}
+          </ul>
+        )}
+      </Section>
+    </>
+  );
+}
+
+function PlanOption({ plan, current }: { plan: CatalogPlan; current: boolean }) {
+  const noun = intervalNouns[plan.interval];
+  const features = [
+    {
+      ok: plan.includedCredits > 0n,
+      text:
+        plan.includedCredits > 0n ? (
+          <>
+            <CreditsWithUsd credits={plan.includedCredits} /> included{noun ? ` per ${noun}` : ""}
+          </>
+        ) : (
+          "No included credits"
+        ),
+    },
+    {
+      ok: plan.flexAllowed,
+      text: plan.flexAllowed ? (plan.payAsYouGo ? "Flex billing with a card on file" : "Flex billing available") : "No flex billing",
+    },
+    { ok: true, text: formatRateLimits(plan.rateLimits) },
+    { ok: !plan.requiresCard, text: plan.requiresCard ? "Card required" : "No card needed" },
+  ];
+  return (
+    <li
+      aria-current={current ? "true" : undefined}
+      className={cn(
+        "flex flex-col rounded-xl border bg-surface p-5 shadow-card",
+        current ? "border-primary ring-1 ring-primary" : "border-border",
+      )}
+    >
+      <div className="flex items-start justify-between gap-3">
+        <h3 className="font-semibold tracking-tight">{plan.name}</h3>
+        {current ? <Badge tone="primary">Current plan</Badge> : null}
+      </div>
+      <p className="mt-2 text-2xl font-semibold tracking-tight tabular-nums">{formatPlanFee(plan)}</p>
+      {plan.description ? <p className="mt-1 text-sm text-muted-foreground">{plan.description}</p> : null}
+      <ul className="mt-4 flex-1 space-y-2 text-sm">
+        {features.map((feature, index) => (
+          <li key={index} className="flex items-start gap-2">
+            {feature.ok ? (
+              <Check aria-hidden className="mt-0.5 size-4 shrink-0 text-success" />
+            ) : (
+              <Minus aria-hidden className="mt-0.5 size-4 shrink-0 text-muted-foreground" />
+            )}
+            <span className={feature.ok ? undefined : "text-muted-foreground"}>{feature.text}</span>
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}

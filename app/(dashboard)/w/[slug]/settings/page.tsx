@@ -1,0 +1,101 @@
+// Settings (R10, R14): the workspace, its members and the billing guardrails.
+import type { Metadata } from "next";
+import { CreditsWithUsd } from "@/components/billing/credit-amount";
+import { DateText } from "@/components/billing/dates";
+import { MembersTable } from "@/components/billing/members-table";
+import { ViewOnlyNote } from "@/components/billing/view-only-note";
+import { ComingSoonButton } from "@/components/ui/button";
+import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { DescriptionList } from "@/components/ui/description-list";
+import { PageHeader, Section } from "@/components/ui/page-header";
+import { requireWorkspace } from "@/lib/auth/access";
+import { can } from "@/lib/auth/roles";
+import { db } from "@/lib/db";
+import { getBillingSettings, listMembers } from "@/lib/db/queries/dashboard";
+import { formatCents } from "@/lib/money";
+import { WorkspaceNameForm } from "./workspace-name-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+const notSet = <span className="text-muted-foreground">Not set</span>;
+
+export default async function SettingsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const ctx = await requireWorkspace(slug, "read");
+  const prisma = await db();
+  const [members, settings] = await Promise.all([listMembers(prisma, ctx.workspace.id), getBillingSettings(prisma, ctx.workspace.id)]);
+  const canManage = can(ctx.role, "manage-billing");
+  const isOwner = can(ctx.role, "owner");
+
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description="Your workspace's details, the people who can see and manage its billing, and the guardrails on spending."
+        actions={canManage ? undefined : <ViewOnlyNote />}
+      />
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Workspace</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <DescriptionList
+            columns={2}
+            items={[
+              { term: "Name", value: <span className="font-medium">{ctx.workspace.name}</span> },
+              { term: "URL", value: <code className="font-mono text-[13px]">/w/{ctx.workspace.slug}</code> },
+              { term: "Workspace ID", value: <code className="font-mono text-[13px]">{ctx.workspace.id}</code> },
+              { term: "Created", value: <DateText date={ctx.workspace.createdAt} /> },
+            ]}
+          />
+        </CardContent>
+        {isOwner ? (
+          <CardFooter>
+            <WorkspaceNameForm slug={ctx.workspace.slug} name={ctx.workspace.name} />
+          </CardFooter>
+        ) : null}
+      </Card>
+
+      <Section
+        title="Members"
+        description="Owners manage everything; billing admins manage billing; viewers see everything and change nothing."
+        actions={isOwner ? <ComingSoonButton size="sm">Invite member</ComingSoonButton> : undefined}
+      >
+        <MembersTable members={members} currentUserId={ctx.user.id} />
+      </Section>
+
+      <Section title="Billing guardrails" description="Alerts and a spending cap that protect you from surprises.">
+        <Card>
+          <CardContent>
+            <DescriptionList
+              columns={3}
+              items={[
+                {
+                  term: "Monthly spend cap",
+                  value: settings?.spendCapCents != null ? <span className="tabular-nums">{formatCents(settings.spendCapCents)}</span> : notSet,
+                },
+                {
+                  term: "Alert when prepaid falls below",
+                  value: settings?.alertPrepaidBelow != null ? <CreditsWithUsd credits={settings.alertPrepaidBelow} /> : notSet,
+                },
+                {
+                  term: "Alert when flex passes",
+                  value: settings?.alertFlexAbove != null ? <CreditsWithUsd credits={settings.alertFlexAbove} /> : notSet,
+                },
+              ]}
+            />
+            <p className="mt-5 text-[13px] text-muted-foreground">
+              Owners are also emailed when included credits reach 50%, 80% and 100% used, once per period per level.
+            </p>
+          </CardContent>
+          {canManage ? (
+            <CardFooter>
+              <ComingSoonButton size="sm">Edit guardrails</ComingSoonButton>
+            </CardFooter>
+          ) : null}
+        </Card>
+      </Section>
+    </>
+  );
+}

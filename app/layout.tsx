@@ -1,0 +1,32 @@
+// Root layout: document, fonts, theme before first paint, client providers.
+import "@fontsource-variable/inter";
+import "./globals.css";
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { ThemeScript } from "@/components/shell/theme-script";
+import { Providers } from "./providers";
+
+export const metadata: Metadata = {
+  title: { default: "Meterdesk", template: "%s · Meterdesk" },
+  description: "Plans, credits, usage, invoices and API keys for your workspace.",
+  applicationName: "Meterdesk",
+};
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#fafafb" },
+    { media: "(prefers-color-scheme: dark)", color: "#111218" },
+  ],
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    // ThemeScript sets data-theme before first paint and before React hydrates, hence suppressHydrationWarning.
+    <html lang="en" data-theme="light" suppressHydrationWarning>
+      <body className="min-h-dvh bg-background text-foreground">
+        <ThemeScript />
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,62 @@
+// API keys by their visible prefix only: the secret is shown once at creation
+// and never stored (R10), and support never sees it (R11).
+import { Badge } from "@/components/ui/badge";
+import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
+import { DateText } from "./dates";
+
+export interface ApiKeyTableRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function ApiKeyTable({ keys }: { keys: ApiKeyTableRow[] }) {
+  return (
+    <Table label="API keys">
+      <THead>
+        <tr>
+          <Th>Name</Th>
+          <Th>Key</Th>
+          <Th>Created</Th>
+          <Th>Last used</Th>
+          <Th>Status</Th>
+        </tr>
+      </THead>
+      <TBody>
+        {keys.map((key) => (
+          <Tr key={key.id} className={key.revokedAt ? "text-muted-foreground" : undefined}>
+            <Td className="font-medium">{key.name}</Td>
+            <Td>
+              <code className="rounded-md bg-surface-muted px-1.5 py-0.5 font-mono text-[12.5px] ring-1 ring-border">
+                {key.prefix}
+                <span aria-hidden className="text-muted-foreground">
+                  …
+                </span>
+              </code>
+            </Td>
+            <Td className="whitespace-nowrap text-muted-foreground">
+              <DateText date={key.createdAt} />
+            </Td>
+            <Td className="whitespace-nowrap text-muted-foreground">
+              {key.lastUsedAt ? <DateText date={key.lastUsedAt} withTime /> : "Never"}
+            </Td>
+            <Td>
+              {key.revokedAt ? (
+                <Badge title={`Revoked ${key.revokedAt.toISOString()}`}>
+                  Revoked <DateText date={key.revokedAt} />
+                </Badge>
+              ) : (
+                <Badge tone="success" dot>
+                  Active
+                </Badge>
+              )}
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

@@ -1,0 +1,12 @@
+"use client";
+
+// Recharts is large: load it only where a chart is drawn, and only in the browser.
+import dynamic from "next/dynamic";
+import { Skeleton } from "@/components/ui/skeleton";
+
+export const LazyUsageChart = dynamic(() => import("./usage-chart").then((module) => module.UsageChart), {
+  ssr: false,
+  loading: () => <Skeleton className="h-[300px] w-full rounded-lg" />,
+});
+
+export type { UsageChartDay, UsageChartSeries } from "./usage-chart";

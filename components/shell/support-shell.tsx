@@ -1,0 +1,45 @@
+// The staff frame (R11): its own header and navigation, visibly not the customer dashboard.
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { SkipLink } from "./app-shell";
+import { LogoMark } from "./logo";
+import { MobileNav } from "./mobile-nav";
+import { NavLinks, type NavItem } from "./nav-links";
+import { UserMenu, type ShellUser } from "./user-menu";
+
+const supportNav: NavItem[] = [{ href: "/support", label: "Accounts", icon: "accounts" }];
+
+export function SupportShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+  return (
+    <div className="min-h-dvh">
+      <SkipLink />
+      <header className="sticky top-0 z-40 border-b border-border bg-background/85 backdrop-blur supports-[backdrop-filter]:bg-background/70">
+        <div className="flex h-14 items-center gap-3 px-3 sm:px-5">
+          <MobileNav items={supportNav} label="Support" />
+          <Link href="/support" className="flex items-center gap-2.5 rounded-lg p-1">
+            <LogoMark />
+            <span className="text-[15px] font-semibold tracking-tight">Support console</span>
+          </Link>
+          <Badge tone="warning" className="hidden sm:inline-flex">
+            Staff
+          </Badge>
+          <div className="ml-auto flex items-center gap-2">
+            <UserMenu user={user} showSupportLink={false} />
+          </div>
+        </div>
+      </header>
+      <div className="flex">
+        <aside className="sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-56 shrink-0 flex-col border-r border-border px-3 py-5 md:flex">
+          <NavLinks items={supportNav} label="Support" />
+          <p className="mt-auto px-3 text-xs text-muted-foreground">
+            Every view here is read-only. Card numbers and API key secrets are never shown.
+          </p>
+        </aside>
+        <main id="main" className="min-w-0 flex-1 px-4 pb-16 pt-8 sm:px-6 lg:px-10">
+          <div className="mx-auto max-w-6xl">{children}</div>
+        </main>
+      </div>
+    </div>
+  );
+}

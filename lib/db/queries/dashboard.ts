@@ -1,0 +1,230 @@
+import "server-only";
+
+// Reads for the customer dashboard (R10). Every query names the workspace:
+// it is the first column of every workspace-owned key.
+import type { Tx } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+type Reader = PrismaClient | Tx;
+
+const DAY_MS = 86_400_000;
+
+// ---------------------------------------------------------------- balances
+
+/** The live balance row (R5); null until the billing engine first writes it. */
+export async function getCreditBalance(db: Reader, workspaceId: string) {
+  return db.creditBalance.findUnique({
+    where: { workspaceId },
+    select: { included: true, includedExpiresAt: true, prepaid: true, flexUsed: true, flexPeriodStart: true },
+  });
+}
+
+export type CreditBalanceRow = NonNullable<Awaited<ReturnType<typeof getCreditBalance>>>;
+
+const purchaseSelect = {
+  id: true,
+  operations: true,
+  remainingOperations: true,
+  startsAt: true,
+  expiresAt: true,
+  status: true,
+  autoRenew: true,
+  package: { select: { name: true, code: true } },
+  operationType: { select: { code: true, name: true } },
+} as const;
+
+/** R6.2: package quotas still usable at `at`, the one that expires first first. */
+export async function listActivePackagePurchases(db: Reader, workspaceId: string, at: Date) {
+  return db.packagePurchase.findMany({
+    where: { workspaceId, status: "ACTIVE", expiresAt: { gt: at } },
+    orderBy: { expiresAt: "asc" },
+    select: purchaseSelect,
+  });
+}
+
+export type PackagePurchaseRow = Awaited<ReturnType<typeof listActivePackagePurchases>>[number];
+
+/** Every package the workspace bought, newest first. */
+export async function listPackagePurchases(db: Reader, workspaceId: string, take = 50) {
+  return db.packagePurchase.findMany({
+    where: { workspaceId },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: purchaseSelect,
+  });
+}
+
+/** Prepaid credits put into the workspace (R5.2: top-ups and support grants), newest first. */
+export async function listPrepaidGrants(db: Reader, workspaceId: string, take = 25) {
+  return db.creditGrant.findMany({
+    where: { workspaceId, kind: { in: ["TOP_UP", "AUTO_TOP_UP", "SUPPORT"] } },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, kind: true, source: true, amount: true, expiresAt: true, reason: true, createdAt: true },
+  });
+}
+
+// ---------------------------------------------------------------- plan and settings
+
+/** Subscription details the access context does not carry (R4.5 scheduled downgrade). */
+export async function getActiveSubscription(db: Reader, workspaceId: string) {
+  return db.subscription.findFirst({
+    where: { workspaceId, status: "ACTIVE" },
+    select: {
+      startedAt: true,
+      anchorDay: true,
+      currentPeriodStart: true,
+      currentPeriodEnd: true,
+      cancelAtPeriodEnd: true,
+      plan: { select: { code: true } },
+      scheduledPlan: { select: { code: true, name: true } },
+    },
+  });
+}
+
+/** Top-up, flex and guardrail settings (R5.5, R7.2, R14) and the card on file. */
+export async function getBillingSettings(db: Reader, workspaceId: string) {
+  const [workspace, card] = await Promise.all([
+    db.workspace.findUnique({
+      where: { id: workspaceId },
+      select: {
+        flexEnabled: true,
+        autoTopUpEnabled: true,
+        autoTopUpThreshold: true,
+        autoTopUpAmountCents: true,
+        autoTopUpMonthlyMax: true,
+        spendCapCents: true,
+        alertPrepaidBelow: true,
+        alertFlexAbove: true,
+      },
+    }),
+    db.paymentMethod.findFirst({
+      where: { workspaceId },
+      orderBy: [{ isDefault: "desc" }, { createdAt: "desc" }],
+      select: { brand: true, last4: true, expMonth: true, expYear: true },
+    }),
+  ]);
+  return workspace ? { ...workspace, card } : null;
+}
+
+export type BillingSettings = NonNullable<Awaited<ReturnType<typeof getBillingSettings>>>;
+
+export async function listMembers(db: Reader, workspaceId: string) {
+  return db.membership.findMany({
+    where: { workspaceId },
+    orderBy: [{ role: "asc" }, { createdAt: "asc" }],
+    select: { role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
+  });
+}
+
+export type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
+
+// ---------------------------------------------------------------- invoices and keys
+
+export async function listInvoices(db: Reader, workspaceId: string, take = 50) {
+  return db.invoice.findMany({
+    where: { workspaceId },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: {
+      id: true,
+      number: true,
+      kind: true,
+      status: true,
+      periodStart: true,
+      periodEnd: true,
+      totalCents: true,
+      issuedAt: true,
+      dueAt: true,
+      paidAt: true,
+      createdAt: true,
+    },
+  });
+}
+
+export type InvoiceRow = Awaited<ReturnType<typeof listInvoices>>[number];
+
+/** API keys without their hashes: the prefix is all that is ever shown. */
+export async function listApiKeys(db: Reader, workspaceId: string) {
+  return db.apiKey.findMany({
+    where: { workspaceId },
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+export type ApiKeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
+
+// ---------------------------------------------------------------- usage
+
+export interface DailyUsage {
+  /** UTC midnight of the day, ISO date "2026-03-05". */
+  day: string;
+  /** Operations per operation type code. */
+  operations: Record<string, bigint>;
+  credits: bigint;
+}
+
+export interface UsageSummary {
+  days: DailyUsage[];
+  operationsByType: Record<string, bigint>;
+  creditsBySource: { included: bigint; package: bigint; prepaid: bigint; flex: bigint };
+  totalCredits: bigint;
+  totalOperations: bigint;
+}
+
+/** UTC midnight of `at`. */
+export function startOfUtcDay(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+/**
+ * Daily totals by operation type for the `dayCount` UTC days ending with the
+ * day of `now`, read from the hourly rollup (at most 24 × types rows a day).
+ * Days without usage are present with zeros, so a chart has no gaps.
+ */
+export async function getDailyUsage(db: Reader, workspaceId: string, now: Date, dayCount = 30): Promise<UsageSummary> {
+  const end = new Date(startOfUtcDay(now).getTime() + DAY_MS);
+  const start = new Date(end.getTime() - dayCount * DAY_MS);
+  const rows = await db.usageRollupHourly.findMany({
+    where: { workspaceId, hour: { gte: start, lt: end } },
+    select: {
+      hour: true,
+      operations: true,
+      credits: true,
+      includedCredits: true,
+      packageCredits: true,
+      prepaidCredits: true,
+      flexCredits: true,
+      operationType: { select: { code: true } },
+    },
+  });
+
+  const days: DailyUsage[] = Array.from({ length: dayCount }, (_, index) => ({
+    day: new Date(start.getTime() + index * DAY_MS).toISOString().slice(0, 10),
+    operations: {},
+    credits: 0n,
+  }));
+  const summary: UsageSummary = {
+    days,
+    operationsByType: {},
+    creditsBySource: { included: 0n, package: 0n, prepaid: 0n, flex: 0n },
+    totalCredits: 0n,
+    totalOperations: 0n,
+  };
+  for (const row of rows) {
+    const bucket = days[Math.floor((row.hour.getTime() - start.getTime()) / DAY_MS)];
+    if (!bucket) continue;
+    const code = row.operationType.code;
+    bucket.operations[code] = (bucket.operations[code] ?? 0n) + row.operations;
+    bucket.credits += row.credits;
+    summary.operationsByType[code] = (summary.operationsByType[code] ?? 0n) + row.operations;
+    summary.creditsBySource.included += row.includedCredits;
+    summary.creditsBySource.package += row.packageCredits;
+    summary.creditsBySource.prepaid += row.prepaidCredits;
+    summary.creditsBySource.flex += row.flexCredits;
+    summary.totalCredits += row.credits;
+    summary.totalOperations += row.operations;
+  }
+  return summary;
+}
