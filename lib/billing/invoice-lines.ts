@@ -1,0 +1,172 @@
+// Invoice lines (R8.2): integer cents and a description that says which
+// source paid and which rule priced the line. Pure builders; the database
+// layer numbers the invoice and stores the lines as they are.
+import { DEFAULT_CREDITS_PER_USD, formatCents, formatCount } from "@/lib/money";
+import { flexChargeCents } from "./flex";
+import type { RatedLine } from "./rating";
+
+/** The database's CreditSource enum. */
+export type CreditSourceCode = "INCLUDED" | "PACKAGE" | "PREPAID" | "FLEX";
+
+/** One line as InvoiceLine stores it (amountCents fits the Int column for any real invoice). */
+export interface InvoiceLineDraft {
+  description: string;
+  /** Which credit source the line is about, when it is about one. */
+  source: CreditSourceCode | null;
+  /** The rule that priced the line, e.g. "R5.3". */
+  rule: string;
+  quantity: bigint;
+  credits: bigint | null;
+  amountCents: bigint;
+}
+
+// Invoices are written in one locale and in UTC, whatever the reader's browser.
+const LOCALE = "en-US";
+const monthDay = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", timeZone: "UTC" });
+const monthDayYear = new Intl.DateTimeFormat(LOCALE, { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+
+/** "Nov 14 – Dec 14, 2026", or "Dec 14, 2026 – Jan 14, 2027" across a year end (UTC). */
+export function formatPeriod(start: Date, end: Date): string {
+  if (start.getUTCFullYear() === end.getUTCFullYear()) {
+    return `${monthDay.format(start)} – ${monthDay.format(end)}, ${end.getUTCFullYear()}`;
+  }
+  return `${monthDayYear.format(start)} – ${monthDayYear.format(end)}`;
+}
+
+export interface PlanFeeInput {
+  planName: string;
+  periodStart: Date;
+  periodEnd: Date;
+  feeCents: bigint | number;
+  /** R4.2 monthly plans are charged in arrears, R4.3 annual plans upfront. */
+  timing: "arrears" | "upfront";
+}
+
+/** "Growth plan, Nov 14 – Dec 14, 2026 (in arrears, R4.2)". */
+export function planFeeLine(input: PlanFeeInput): InvoiceLineDraft {
+  const rule = input.timing === "arrears" ? "R4.2" : "R4.3";
+  const when = input.timing === "arrears" ? "in arrears" : "paid upfront";
+  return {
+    description: `${planLabel(input.planName)}, ${formatPeriod(input.periodStart, input.periodEnd)} (${when}, ${rule})`,
+    source: null,
+    rule,
+    quantity: 1n,
+    credits: null,
+    amountCents: wholeCents(input.feeCents),
+  };
+}
+
+export interface ProrationInput {
+  planName: string;
+  periodStart: Date;
+  periodEnd: Date;
+  closedAt: Date;
+  feeCents: bigint | number;
+  /** proratedFeeCents(feeCents, periodStart, periodEnd, closedAt). */
+  amountCents: bigint;
+}
+
+/** "Starter plan, Nov 14 – Nov 29, 2026: elapsed part of Nov 14 – Dec 14, 2026 at $30.00, rounded down (upgrade, R4.5)". */
+export function prorationLine(input: ProrationInput): InvoiceLineDraft {
+  return {
+    description:
+      `${planLabel(input.planName)}, ${formatPeriod(input.periodStart, input.closedAt)}: elapsed part of ` +
+      `${formatPeriod(input.periodStart, input.periodEnd)} at ${formatCents(wholeCents(input.feeCents), LOCALE)}, rounded down (upgrade, R4.5)`,
+    source: null,
+    rule: "R4.5",
+    quantity: 1n,
+    credits: null,
+    amountCents: input.amountCents,
+  };
+}
+
+/** "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)" — the whole period's flex, converted once. */
+export function flexLine(totalFlexCredits: bigint, creditsPerUsd: bigint = DEFAULT_CREDITS_PER_USD): InvoiceLineDraft {
+  const cents = flexChargeCents(totalFlexCredits, creditsPerUsd);
+  return {
+    description: `Flex: ${formatCount(totalFlexCredits, LOCALE)} credits → ${formatCents(cents, LOCALE)}, rounded down (R5.3)`,
+    source: "FLEX",
+    rule: "R5.3",
+    quantity: 1n,
+    credits: totalFlexCredits,
+    amountCents: cents,
+  };
+}
+
+export interface PackageLineInput {
+  packageName: string;
+  startsAt: Date;
+  expiresAt: Date;
+  priceCents: bigint | number;
+  renewal?: boolean;
+}
+
+/** "Package 100,000 predict · 1 month, Jan 31 – Feb 28, 2027, paid upfront, no refunds (R6.1)". */
+export function packageLine(input: PackageLineInput): InvoiceLineDraft {
+  const what = input.renewal ? "Package renewal" : "Package";
+  const rule = input.renewal ? "R6.3" : "R6.1";
+  return {
+    description: `${what} ${input.packageName}, ${formatPeriod(input.startsAt, input.expiresAt)}, paid upfront, no refunds (${rule})`,
+    source: "PACKAGE",
+    rule,
+    quantity: 1n,
+    credits: null,
+    amountCents: wholeCents(input.priceCents),
+  };
+}
+
+/**
+ * Credits bought by a top-up of `amountCents` (R7.1). Exact for the default
+ * rate (20,000 credits a cent); for a rate that does not divide, the customer
+ * gets the fraction rounded up — the other side of R1.2's rounding down.
+ */
+export function topUpCredits(amountCents: bigint | number, creditsPerUsd: bigint = DEFAULT_CREDITS_PER_USD): bigint {
+  const cents = wholeCents(amountCents);
+  if (cents <= 0n) throw new RangeError("a top-up must be positive");
+  return (cents * creditsPerUsd + 99n) / 100n;
+}
+
+/** "Prepaid top-up: 20,000,000 credits for $10.00, never expire, non-refundable (R7.1, R7.3)". */
+export function topUpLine(amountCents: bigint | number, credits: bigint, kind: "manual" | "auto" = "manual"): InvoiceLineDraft {
+  const rule = kind === "auto" ? "R7.2" : "R7.1";
+  const label = kind === "auto" ? "Auto top-up" : "Prepaid top-up";
+  const cents = wholeCents(amountCents);
+  return {
+    description: `${label}: ${formatCount(credits, LOCALE)} credits for ${formatCents(cents, LOCALE)}, never expire, non-refundable (${rule}, R7.3)`,
+    source: "PREPAID",
+    rule,
+    quantity: 1n,
+    credits,
+    amountCents: cents,
+  };
+}
+
+/** A support discount (R11): a negative line with the staff's reason. */
+export function discountLine(reason: string, amountCents: bigint | number): InvoiceLineDraft {
+  const cents = wholeCents(amountCents);
+  if (cents <= 0n) throw new RangeError("a discount is a positive amount");
+  return { description: `Discount: ${reason} (R11)`, source: null, rule: "R11", quantity: 1n, credits: null, amountCents: -cents };
+}
+
+/** A usage line of an hourly statement (R8.1): "Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits (R3.1)". */
+export function ratedLineDescription(operationTypeName: string, line: RatedLine): string {
+  const counts = line.fromCount === line.toCount ? formatCount(line.fromCount, LOCALE) : `${formatCount(line.fromCount, LOCALE)}–${formatCount(line.toCount, LOCALE)}`;
+  return `${operationTypeName} ${counts}: ${formatCount(line.operations, LOCALE)} × ${formatCount(line.creditsPerOp, LOCALE)} credits = ${formatCount(line.credits, LOCALE)} credits (R3.1)`;
+}
+
+/** Invoice.subtotalCents / discountCents / totalCents; a discount never takes the total below zero. */
+export function invoiceTotals(lines: readonly InvoiceLineDraft[]): { subtotalCents: bigint; discountCents: bigint; totalCents: bigint } {
+  const subtotalCents = lines.filter((line) => line.amountCents > 0n).reduce((sum, line) => sum + line.amountCents, 0n);
+  const discounts = lines.filter((line) => line.amountCents < 0n).reduce((sum, line) => sum - line.amountCents, 0n);
+  const discountCents = discounts > subtotalCents ? subtotalCents : discounts;
+  return { subtotalCents, discountCents, totalCents: subtotalCents - discountCents };
+}
+
+function planLabel(planName: string): string {
+  return /\bplan$/i.test(planName) ? planName : `${planName} plan`;
+}
+
+function wholeCents(cents: bigint | number): bigint {
+  if (typeof cents === "number" && !Number.isSafeInteger(cents)) throw new RangeError(`cents must be a whole number, got ${cents}`);
+  return BigInt(cents);
+}
