@@ -3,9 +3,10 @@ import "server-only";
 // Creating users and workspaces. A new workspace starts on the Free plan
 // (R4.1) with its first monthly period anchored on the sign-up day (R4.2).
 import { randomBytes } from "node:crypto";
-import { periodEnd } from "@/lib/billing/periods";
+import { periodEndFor } from "@/lib/billing/plan-terms";
 import { FREE_PLAN_CODE } from "@/lib/catalog/schema";
 import type { Tx } from "@/lib/db";
+import { startIncludedPeriod } from "@/lib/db/ledger/grants";
 import type { MemberRole, StaffRole } from "@/lib/generated/prisma/client";
 
 export class EmailTakenError extends Error {
@@ -64,7 +65,7 @@ export interface NewWorkspace {
 export async function createWorkspace(tx: Tx, input: NewWorkspace) {
   const plan = await tx.plan.findUnique({
     where: { code: input.planCode ?? FREE_PLAN_CODE },
-    select: { id: true, interval: true },
+    select: { id: true, code: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true },
   });
   if (!plan) throw new Error(`Plan ${input.planCode ?? FREE_PLAN_CODE} is not in the catalog; load the catalog first.`);
   const slug = input.slug ?? (await freeSlug(tx, input.name));
@@ -76,7 +77,8 @@ export async function createWorkspace(tx: Tx, input: NewWorkspace) {
   await tx.creditBalance.create({ data: { workspaceId: workspace.id } });
 
   const anchorDay = input.now.getUTCDate();
-  const end = plan.interval === "NONE" ? null : periodEnd(input.now, plan.interval, anchorDay);
+  // R4.2 anniversary periods; R4.4 pay-as-you-go runs in calendar months.
+  const end = periodEndFor(plan, input.now, anchorDay);
   const subscription = await tx.subscription.create({
     data: {
       workspaceId: workspace.id,
@@ -88,9 +90,20 @@ export async function createWorkspace(tx: Tx, input: NewWorkspace) {
     },
     select: { id: true },
   });
-  await tx.subscriptionPeriod.create({
-    data: { workspaceId: workspace.id, subscriptionId: subscription.id, planId: plan.id, startsAt: input.now, endsAt: end },
+  const period = await tx.subscriptionPeriod.create({
+    data: { workspaceId: workspace.id, subscriptionId: subscription.id, planId: plan.id, startsAt: input.now, endsAt: end, includedGranted: plan.includedCredits },
+    select: { id: true },
   });
+  // R5.1: the period's included credits, expiring at its end.
+  await startIncludedPeriod(tx, {
+    workspaceId: workspace.id,
+    periodId: period.id,
+    credits: plan.includedCredits,
+    expiresAt: end,
+    at: input.now,
+    idempotencyKey: `included:${period.id}:${plan.id}`,
+  });
+  await tx.creditBalance.update({ where: { workspaceId: workspace.id }, data: { flexPeriodStart: input.now } });
   return workspace;
 }
 

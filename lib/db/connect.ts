@@ -30,7 +30,26 @@ export interface Database {
   target: DbTarget;
   prisma: PrismaClient;
   sql: SqlRunner;
+  /**
+   * Runs `work` only if no other process (or call in this one) holds the lock
+   * named `key`: a PostgreSQL session advisory lock, or an in-process flag for
+   * the single-process PGlite. Returns whether it ran.
+   */
+  tryWithLock<T>(key: number, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
   close(): Promise<void>;
+}
+
+function inProcessLock() {
+  const held = new Set<number>();
+  return async <T>(key: number, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> => {
+    if (held.has(key)) return { ran: false };
+    held.add(key);
+    try {
+      return { ran: true, value: await work() };
+    } finally {
+      held.delete(key);
+    }
+  };
 }
 
 export interface EmbeddedLock {
@@ -104,6 +123,9 @@ export interface OpenOptions {
 export async function openDatabase(target: DbTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+    // An idle connection that the server closes (restart, failover, DROP DATABASE)
+    // must not crash the process: the pool replaces it on next use.
+    pool.on("error", (error) => console.warn(`[db] idle PostgreSQL connection closed: ${error.message}`));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const sql: SqlRunner = {
       async exec(script) {
@@ -114,10 +136,27 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
         return result.rows;
       },
     };
+    const local = inProcessLock();
     return {
       target,
       prisma,
       sql,
+      tryWithLock: (key, work) =>
+        local(key, async () => {
+          // A session lock lives on one connection: hold that connection throughout.
+          const client = await pool.connect();
+          try {
+            const got = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [key]);
+            if (!got.rows[0]?.locked) return { ran: false as const };
+            try {
+              return { ran: true as const, value: await work() };
+            } finally {
+              await client.query("SELECT pg_advisory_unlock($1)", [key]);
+            }
+          } finally {
+            client.release();
+          }
+        }).then((outcome) => (outcome.ran ? outcome.value : outcome)),
       async close() {
         await prisma.$disconnect();
         await pool.end();
@@ -143,6 +182,7 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
       target,
       prisma,
       sql,
+      tryWithLock: inProcessLock(),
       async close() {
         await prisma.$disconnect();
         await pglite.close();

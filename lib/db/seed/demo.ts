@@ -8,8 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { generateApiKey } from "@/lib/api-keys/key";
 import { hashPassword } from "@/lib/auth/password";
+import { packageLine } from "@/lib/billing/invoice-lines";
 import { addAnniversaryMonths, calendarMonthStart } from "@/lib/billing/periods";
 import { addMember, createUser, createWorkspace } from "@/lib/db/accounts";
+import { runBillingClock } from "@/lib/db/billing/clock";
+import { createInvoice } from "@/lib/db/invoices";
+import { debitBatch, loadRatingCatalog, type DebitContext, type DebitRequest } from "@/lib/db/ledger/debit";
+import { grantPackage, grantPrepaid } from "@/lib/db/ledger/grants";
 import type { MemberRole, PrismaClient, StaffRole } from "@/lib/generated/prisma/client";
 import { operationsInHour, seededRandom, type DailyVolume } from "./usage-shape";
 
@@ -27,6 +32,10 @@ interface DemoWorkspace {
   card?: boolean;
   autoTopUp?: boolean;
   arrearsDaysAgo?: number;
+  /** Prepaid credits bought at sign-up. */
+  prepaidCredits?: bigint;
+  /** A package bought on a day of the history. */
+  package?: { code: string; at: Date };
   /** Daily operations per type for the usage history. */
   usage?: { days: number; volumes: Record<string, DailyVolume> };
 }
@@ -50,6 +59,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ageDays: 130,
       flexEnabled: true,
       card: true,
+      prepaidCredits: 200_000_000n,
       usage: {
         days: 90,
         volumes: {
@@ -82,6 +92,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ageDays: 75,
       card: true,
       autoTopUp: true,
+      prepaidCredits: 120_000_000n,
       usage: { days: 30, volumes: { predict: { weekday: 900, weekend: 300 }, search: { weekday: 400, weekend: 100 } } },
     },
   },
@@ -122,12 +133,13 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
       const spec = account.workspace;
       let workspace = await prisma.workspace.findUnique({ where: { slug: spec.slug }, select: { id: true } });
       if (!workspace) {
-        workspace = await createDemoWorkspace(prisma, userId, spec, options.now);
+        const created = await createDemoWorkspace(prisma, userId, spec, options.now);
+        workspace = { id: created.id };
         log(`created workspace ${spec.slug} on ${spec.planCode}`);
-        if (spec.usage) {
-          const rows = await seedUsage(prisma, workspace.id, spec.usage, options.now);
-          log(`  ${rows} hourly usage rows over ${spec.usage.days} days`);
-        }
+        const withPackage = spec.slug === "acme-vision" ? { ...spec, package: { code: "predict_1m_year", at: new Date(options.now.getTime() - 40 * DAY_MS) } } : spec;
+        await simulateHistory(prisma, created.id, withPackage, created.signedUp, options.now, log);
+        if (spec.planCode === "free") await nearFreeLimit(prisma, created.id, options.now);
+        if (spec.arrearsDaysAgo !== undefined) await putInGrace(prisma, created.id, spec.arrearsDaysAgo, options.now);
       }
       const activeKey = await prisma.apiKey.findFirst({
         where: { workspaceId: workspace.id, name: "Demo key", revokedAt: null },
@@ -179,104 +191,102 @@ function readKeys(file: string): Record<string, string> {
 }
 
 async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: DemoWorkspace, now: Date) {
-  // Signed up `ageDays` ago at 09:00 UTC, then renewed on each anniversary.
+  // Signed up `ageDays` ago at 09:00 UTC; the billing engine then runs its
+  // periods forward to today, so that invoices, resets and ledger are real.
   const signedUp = new Date(Math.floor((now.getTime() - spec.ageDays * DAY_MS) / DAY_MS) * DAY_MS + 9 * HOUR_MS);
-  return prisma.$transaction(async (tx) => {
-    const workspace = await createWorkspace(tx, { ownerId, name: spec.name, slug: spec.slug, planCode: spec.planCode, now: signedUp });
-    const subscription = await tx.subscription.findFirstOrThrow({
-      where: { workspaceId: workspace.id, status: "ACTIVE" },
-      select: { id: true, planId: true, anchorDay: true, plan: { select: { interval: true } } },
-    });
-    // Walk the periods forward to today so the current one holds `now`.
-    let period = await tx.subscriptionPeriod.findFirstOrThrow({
-      where: { workspaceId: workspace.id, subscriptionId: subscription.id },
-      select: { id: true, startsAt: true, endsAt: true },
-    });
-    const months = subscription.plan.interval === "YEAR" ? 12 : 1;
-    for (let n = 2; period.endsAt && period.endsAt <= now; n += 1) {
-      await tx.subscriptionPeriod.update({
-        where: { workspaceId_id: { workspaceId: workspace.id, id: period.id } },
-        data: { closedAt: period.endsAt, closeReason: "RENEWED" },
-      });
-      period = await tx.subscriptionPeriod.create({
-        data: {
-          workspaceId: workspace.id,
-          subscriptionId: subscription.id,
-          planId: subscription.planId,
-          startsAt: period.endsAt,
-          endsAt: addAnniversaryMonths(signedUp, months * n, subscription.anchorDay),
-        },
-        select: { id: true, startsAt: true, endsAt: true },
-      });
-    }
-    await tx.subscription.update({
-      where: { workspaceId_id: { workspaceId: workspace.id, id: subscription.id } },
-      data: { currentPeriodStart: period.startsAt, currentPeriodEnd: period.endsAt },
-    });
-
-    const arrearsSince = spec.arrearsDaysAgo === undefined ? null : new Date(now.getTime() - spec.arrearsDaysAgo * DAY_MS);
+  const workspace = await prisma.$transaction(async (tx) => {
+    const created = await createWorkspace(tx, { ownerId, name: spec.name, slug: spec.slug, planCode: spec.planCode, now: signedUp });
     await tx.workspace.update({
-      where: { id: workspace.id },
+      where: { id: created.id },
       data: {
         flexEnabled: spec.flexEnabled ?? false,
-        ...(spec.autoTopUp
-          ? { autoTopUpEnabled: true, autoTopUpThreshold: 20_000_000n, autoTopUpAmountCents: 2_500, autoTopUpMonthlyMax: 4 }
-          : {}),
-        ...(arrearsSince
-          ? {
-              billingState: "GRACE",
-              arrearsSince,
-              graceEndsAt: new Date(arrearsSince.getTime() + 15 * DAY_MS),
-              retentionEndsAt: new Date(arrearsSince.getTime() + 30 * DAY_MS),
-            }
-          : {}),
+        ...(spec.autoTopUp ? { autoTopUpEnabled: true, autoTopUpThreshold: 20_000_000n, autoTopUpAmountCents: 2_500, autoTopUpMonthlyMax: 4 } : {}),
       },
     });
     if (spec.card) {
       await tx.paymentMethod.create({
-        data: { workspaceId: workspace.id, gateway: "test", externalId: `pm_test_${spec.slug}`, brand: "visa", last4: "4242", expMonth: 12, expYear: now.getUTCFullYear() + 3, isDefault: true },
+        data: { workspaceId: created.id, gateway: "test", externalId: `pm_test_${spec.slug}`, brand: "visa", last4: "4242", expMonth: 12, expYear: now.getUTCFullYear() + 3, isDefault: true },
       });
     }
-    return workspace;
+    if (spec.prepaidCredits) {
+      await grantPrepaid(tx, { workspaceId: created.id, credits: spec.prepaidCredits, kind: "TOP_UP", idempotencyKey: `demo:topup:${spec.slug}`, reason: "demo top-up", at: signedUp });
+    }
+    return created;
+  });
+  return { ...workspace, signedUp };
+}
+
+/**
+ * Replays the workspace's life through the engine: each day the billing clock
+ * runs, then that day's usage is debited hour by hour (R3 tiers, R5 sources).
+ */
+async function simulateHistory(prisma: PrismaClient, workspaceId: string, spec: DemoWorkspace, signedUp: Date, now: Date, log: (line: string) => void) {
+  const context: DebitContext = { catalog: await loadRatingCatalog(prisma), creditsPerUsd: 2_000_000n };
+  const random = seededRandom(spec.slug.length * 7919 + spec.ageDays);
+  const lastHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const usageFrom = spec.usage ? lastHour - spec.usage.days * DAY_MS : Infinity;
+  let debits = 0;
+  for (let day = Math.floor(signedUp.getTime() / DAY_MS) * DAY_MS; day < lastHour; day += DAY_MS) {
+    await runBillingClock(prisma, { now: new Date(Math.max(day, signedUp.getTime())), creditsPerUsd: 2_000_000n });
+    if (spec.package && day <= spec.package.at.getTime() && spec.package.at.getTime() < day + DAY_MS) {
+      await buyDemoPackage(prisma, workspaceId, spec.package.code, spec.package.at);
+    }
+    if (!spec.usage) continue;
+    const requests: DebitRequest[] = [];
+    for (let t = Math.max(day, usageFrom); t < Math.min(day + DAY_MS, lastHour); t += HOUR_MS) {
+      const hour = new Date(t);
+      for (const [code, volume] of Object.entries(spec.usage.volumes)) {
+        const operations = operationsInHour(hour, volume, random);
+        if (operations === 0) continue;
+        // Spread over the hour so that the debits do not share an instant.
+        const at = new Date(t + Math.floor(random() * (HOUR_MS - 1000)));
+        requests.push({ workspaceId, operationType: code, operations: BigInt(operations), idempotencyKey: `demo:${code}:${t}`, requestId: `demo_${code}_${t}`, at });
+      }
+    }
+    requests.sort((a, b) => a.at.getTime() - b.at.getTime());
+    if (requests.length > 0) {
+      await debitBatch(prisma, requests, context);
+      debits += requests.length;
+    }
+  }
+  await runBillingClock(prisma, { now, creditsPerUsd: 2_000_000n });
+  log(`  ${debits} hourly debits replayed through the engine`);
+}
+
+async function buyDemoPackage(prisma: PrismaClient, workspaceId: string, code: string, at: Date) {
+  await prisma.$transaction(async (tx) => {
+    const pkg = await tx.package.findUniqueOrThrow({ where: { code }, select: { id: true, name: true, operationTypeId: true, operations: true, validity: true, priceCents: true } });
+    const expiresAt = addAnniversaryMonths(at, pkg.validity === "YEAR" ? 12 : 1);
+    const key = `demo:package:${workspaceId}:${code}`;
+    const invoice = await createInvoice(tx, {
+      workspaceId,
+      kind: "PACKAGE",
+      lines: [packageLine({ packageName: pkg.name, startsAt: at, expiresAt, priceCents: pkg.priceCents })],
+      idempotencyKey: key,
+      at,
+      status: "PAID",
+    });
+    await grantPackage(tx, { workspaceId, packageId: pkg.id, operationTypeId: pkg.operationTypeId, operations: pkg.operations, expiresAt, at, autoRenew: false, invoiceId: invoice.id, idempotencyKey: key });
   });
 }
 
-async function seedUsage(
-  prisma: PrismaClient,
-  workspaceId: string,
-  usage: NonNullable<DemoWorkspace["usage"]>,
-  now: Date,
-): Promise<number> {
-  const types = await prisma.operationType.findMany({ select: { id: true, code: true } });
-  const typeId = new Map(types.map((t) => [t.code, t.id]));
-  const random = seededRandom(usage.days * 7919 + Object.keys(usage.volumes).length);
-  const lastHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
-  const rows: { workspaceId: string; hour: Date; operationTypeId: string; requests: bigint; operations: bigint }[] = [];
-  const monthly = new Map<string, bigint>();
-
-  for (let t = lastHour - usage.days * DAY_MS; t < lastHour; t += HOUR_MS) {
-    const hour = new Date(t);
-    for (const [code, volume] of Object.entries(usage.volumes)) {
-      const operations = operationsInHour(hour, volume, random);
-      if (operations === 0) continue;
-      const id = typeId.get(code)!;
-      // Batches of a few inputs per request on average.
-      const requests = code === "train" ? operations : Math.max(1, Math.round(operations / (2 + random() * 6)));
-      rows.push({ workspaceId, hour, operationTypeId: id, requests: BigInt(requests), operations: BigInt(operations) });
-      const key = `${calendarMonthStart(hour).toISOString()}|${id}`;
-      monthly.set(key, (monthly.get(key) ?? 0n) + BigInt(operations));
-    }
-  }
-
-  for (let i = 0; i < rows.length; i += 1000) {
-    await prisma.usageRollupHourly.createMany({ data: rows.slice(i, i + 1000) });
-  }
-  // The month's counts that decide the tier (R3.1) agree with the rollups.
-  await prisma.monthlyUsageCounter.createMany({
-    data: [...monthly].map(([key, operations]) => {
-      const [month, operationTypeId] = key.split("|") as [string, string];
-      return { workspaceId, month: new Date(month), operationTypeId, operations };
-    }),
+/** R13: the Free workspace is near its monthly limit: spend most of what is left of its included credits. */
+/** R8.3: the last plan-fee invoice failed: the workspace is in its grace period. */
+async function putInGrace(prisma: PrismaClient, workspaceId: string, daysAgo: number, now: Date) {
+  const arrearsSince = new Date(now.getTime() - daysAgo * DAY_MS);
+  await prisma.workspace.update({
+    where: { id: workspaceId },
+    data: { billingState: "GRACE", arrearsSince, graceEndsAt: new Date(arrearsSince.getTime() + 15 * DAY_MS), retentionEndsAt: new Date(arrearsSince.getTime() + 30 * DAY_MS) },
   });
-  return rows.length;
+}
+
+async function nearFreeLimit(prisma: PrismaClient, workspaceId: string, now: Date) {
+  const balance = await prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true } });
+  const context: DebitContext = { catalog: await loadRatingCatalog(prisma), creditsPerUsd: 2_000_000n };
+  const month = await prisma.monthlyUsageCounter.findMany({ where: { workspaceId, month: calendarMonthStart(now) }, select: { operations: true, operationType: { select: { code: true } } } });
+  const predictCount = month.find((m) => m.operationType.code === "predict")?.operations ?? 0n;
+  const free = predictCount >= 1000n ? 0n : 1000n - predictCount;
+  const target = (balance.included * 88n) / 100n / 2_400n;
+  if (target <= 0n) return;
+  await debitBatch(prisma, [{ workspaceId, operationType: "predict", operations: free + target, idempotencyKey: "demo:near-limit", requestId: "demo_near_limit", at: new Date(now.getTime() - 30 * 60_000) }], context);
 }

@@ -1,0 +1,117 @@
+import "server-only";
+
+// The billing clock (R8.6): every job due as of an instant. Each job is
+// idempotent and commits in small transactions, so that running it twice for
+// the same instant changes nothing and a run that crashed halfway completes
+// on the next run without duplicating anything.
+import { packageLine } from "@/lib/billing/invoice-lines";
+import { packageExpiry } from "@/lib/billing/packages";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { createInvoice } from "@/lib/db/invoices";
+import { expirePackage, grantPackage } from "@/lib/db/ledger/grants";
+import { withTransactionRetry } from "@/lib/db/ledger/retry";
+import { advanceSubscription, dueSubscriptions } from "./subscriptions";
+import { issueHourlyStatements } from "./statements";
+
+export interface ClockOptions {
+  now: Date;
+  creditsPerUsd: bigint;
+  /** Workspaces advanced at once (1 on PGlite). */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface ClockSummary {
+  subscriptionEvents: number;
+  invoices: number;
+  packagesExpired: number;
+  packagesRenewed: number;
+  statements: number;
+}
+
+/** The lock that keeps two clocks (instances, or the command and the server) from running at once. */
+export const BILLING_CLOCK_LOCK = 727_073_691;
+
+export async function runBillingClock(prisma: PrismaClient, options: ClockOptions): Promise<ClockSummary> {
+  const log = options.log ?? (() => {});
+  const summary: ClockSummary = { subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 };
+
+  // 1. Periods: renewals, annual grants, resets and forfeits, downgrades, cancellations, flex invoices.
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  let after = "";
+  for (;;) {
+    const due = await dueSubscriptions(prisma, options.now, 500, after);
+    if (due.length === 0) break;
+    after = due[due.length - 1]!.workspaceId;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, due.length) }, async () => {
+        while (next < due.length) {
+          const item = due[next++]!;
+          const result = await advanceSubscription(prisma, item.workspaceId, item.id, options.now, options.creditsPerUsd);
+          summary.subscriptionEvents += result.events.length;
+          summary.invoices += result.invoices.length;
+          if (result.events.length > 0) log(`workspace ${item.workspaceId}: ${result.events.join(", ")}${result.invoices.length ? ` → invoices ${result.invoices.join(", ")}` : ""}`);
+        }
+      }),
+    );
+    if (due.length < 500) break;
+  }
+
+  // 2. Packages: expiries, then auto-renewals (R6.1, R6.3). A renewal that is
+  // itself already over (a clock far behind) is expired in the next round.
+  for (let round = 0; round < 1000; round += 1) {
+  const expiring = await prisma.packagePurchase.findMany({
+    where: { status: { in: ["ACTIVE", "EXHAUSTED"] }, expiresAt: { lte: options.now } },
+    select: { workspaceId: true, id: true, packageId: true, autoRenew: true, expiresAt: true, workspace: { select: { billingState: true } } },
+    orderBy: [{ expiresAt: "asc" }],
+  });
+  for (const purchase of expiring) {
+    await withTransactionRetry(() =>
+      prisma.$transaction(async (tx) => {
+        await expirePackage(tx, { workspaceId: purchase.workspaceId, purchaseId: purchase.id, at: purchase.expiresAt });
+        summary.packagesExpired += 1;
+        // R6.3: renewed at expiry unless the account is in arrears.
+        if (!purchase.autoRenew || purchase.workspace.billingState !== "GOOD") return;
+        const pkg = await tx.package.findUniqueOrThrow({
+          where: { id: purchase.packageId },
+          select: { id: true, name: true, operationTypeId: true, operations: true, validity: true, priceCents: true, active: true },
+        });
+        if (!pkg.active) return;
+        const key = `package:${purchase.id}:renewal`;
+        const invoice = await createInvoice(tx, {
+          workspaceId: purchase.workspaceId,
+          kind: "PACKAGE",
+          lines: [packageLine({ packageName: pkg.name, priceCents: pkg.priceCents, startsAt: purchase.expiresAt, expiresAt: packageExpiry(purchase.expiresAt, pkg.validity as "MONTH" | "YEAR"), renewal: true })],
+          idempotencyKey: key,
+          at: purchase.expiresAt,
+        });
+        const granted = await grantPackage(tx, {
+          workspaceId: purchase.workspaceId,
+          packageId: pkg.id,
+          operationTypeId: pkg.operationTypeId,
+          operations: pkg.operations,
+          expiresAt: packageExpiry(purchase.expiresAt, pkg.validity as "MONTH" | "YEAR"),
+          at: purchase.expiresAt,
+          autoRenew: true,
+          renewedFromId: purchase.id,
+          invoiceId: invoice.id,
+          idempotencyKey: key,
+        });
+        if (granted.applied) {
+          summary.packagesRenewed += 1;
+          summary.invoices += 1;
+          log(`workspace ${purchase.workspaceId}: package ${pkg.name} renewed → invoice ${invoice.number}`);
+        }
+      }),
+    );
+  }
+  if (expiring.length === 0) break;
+  }
+
+  // 3. Hourly statements of usage (R8.1).
+  summary.statements = await issueHourlyStatements(prisma, options.now);
+  if (summary.statements > 0) log(`hourly statements: ${summary.statements}`);
+
+  return summary;
+}

@@ -1,0 +1,169 @@
+import "server-only";
+
+// Applies the subscription events the engine plans (lib/billing/renewals.ts):
+// renewals, scheduled downgrades, cancellations and monthly flex closes, each
+// in one transaction with its invoice, its ledger entries and the new period.
+// A crash between two events loses nothing: the next run plans again from
+// the state that was committed, and every write is keyed so that it happens
+// once (R8.6).
+import { invoiceLinesFor } from "@/lib/billing/subscriptions";
+import { periodEndFor, type PlanTerms, type SubscriptionState } from "@/lib/billing/plan-terms";
+import { nextEvents, type NextPeriod, type PlannedInvoice, type SubscriptionEvent } from "@/lib/billing/renewals";
+import { FREE_PLAN_CODE } from "@/lib/catalog/schema";
+import type { Tx } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { createInvoice } from "@/lib/db/invoices";
+import { forfeitIncluded, settleFlex, startIncludedPeriod } from "@/lib/db/ledger/grants";
+import { withTransactionRetry } from "@/lib/db/ledger/retry";
+
+const planSelect = { id: true, code: true, name: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true } as const;
+
+type PlanRow = { id: string; code: string; name: string; rank: number; interval: "NONE" | "MONTH" | "YEAR"; feeCents: number; includedCredits: bigint; flexAllowed: boolean; payAsYouGo: boolean };
+
+export function planTerms(plan: PlanRow): PlanTerms & { id: string } {
+  return { id: plan.id, code: plan.code, name: plan.name, rank: plan.rank, interval: plan.interval, feeCents: plan.feeCents, includedCredits: plan.includedCredits, flexAllowed: plan.flexAllowed, payAsYouGo: plan.payAsYouGo };
+}
+
+export interface SubscriptionRunResult {
+  events: string[];
+  invoices: string[];
+}
+
+/** Subscriptions whose period (or annual flex month) may have ended by `now`. */
+export async function dueSubscriptions(prisma: PrismaClient, now: Date, limit: number, afterWorkspaceId = ""): Promise<{ workspaceId: string; id: string }[]> {
+  // Annual plans bill flex every month, so they are looked at whenever their flex month may have ended.
+  const flexMonthAgo = new Date(now.getTime() - 28 * 86_400_000);
+  return prisma.$queryRaw<{ workspaceId: string; id: string }[]>`
+    SELECT s."workspaceId", s."id" FROM "Subscription" s
+    JOIN "Plan" p ON p."id" = s."planId"
+    LEFT JOIN "CreditBalance" b ON b."workspaceId" = s."workspaceId"
+    WHERE s."status" = 'ACTIVE' AND s."workspaceId" > ${afterWorkspaceId || "00000000-0000-0000-0000-000000000000"}::uuid
+      AND (s."currentPeriodEnd" <= ${now}
+           OR (p."interval" = 'YEAR' AND COALESCE(b."flexPeriodStart", s."currentPeriodStart") <= ${flexMonthAgo}))
+    ORDER BY s."workspaceId"
+    LIMIT ${limit}`;
+}
+
+/** Applies every event due for one subscription, one transaction per event. */
+export async function advanceSubscription(prisma: PrismaClient, workspaceId: string, subscriptionId: string, now: Date, creditsPerUsd: bigint): Promise<SubscriptionRunResult> {
+  const result: SubscriptionRunResult = { events: [], invoices: [] };
+  for (let guard = 0; guard < 1000; guard += 1) {
+    const applied = await withTransactionRetry(() =>
+      prisma.$transaction((tx) => applyNextEvent(tx, workspaceId, subscriptionId, now, creditsPerUsd), { timeout: 60_000, maxWait: 60_000 }),
+    );
+    if (!applied) return result;
+    result.events.push(applied.event);
+    if (applied.invoice) result.invoices.push(applied.invoice);
+    if (applied.ended) return result;
+  }
+  throw new Error(`subscription ${subscriptionId} did not settle after 1000 events`);
+}
+
+async function applyNextEvent(tx: Tx, workspaceId: string, subscriptionId: string, now: Date, creditsPerUsd: bigint) {
+  // The balance row is the workspace's lock: debits and these writes never interleave.
+  const locked = await tx.$queryRaw<{ flexPeriodStart: Date | null }[]>`
+    SELECT "flexPeriodStart" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
+  const subscription = await tx.subscription.findUnique({
+    where: { workspaceId_id: { workspaceId, id: subscriptionId } },
+    select: { status: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, plan: { select: planSelect }, scheduledPlan: { select: planSelect } },
+  });
+  if (!subscription || subscription.status !== "ACTIVE" || !locked[0]) return null;
+  const state: SubscriptionState = {
+    plan: planTerms(subscription.plan),
+    anchorDay: subscription.anchorDay,
+    currentPeriodStart: subscription.currentPeriodStart,
+    currentPeriodEnd: subscription.currentPeriodEnd,
+    cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+    scheduledPlan: subscription.scheduledPlan ? planTerms(subscription.scheduledPlan) : null,
+    flexPeriodStart: locked[0].flexPeriodStart,
+  };
+  const [event] = nextEvents(state, now);
+  if (!event) return null;
+  const label = `${event.kind}@${event.at.toISOString()}`;
+  const invoice = await applyEvent(tx, { workspaceId, subscriptionId, event, creditsPerUsd });
+  return { event: label, invoice, ended: event.kind === "cancel" };
+}
+
+interface EventInput {
+  workspaceId: string;
+  subscriptionId: string;
+  event: SubscriptionEvent;
+  creditsPerUsd: bigint;
+}
+
+async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsPerUsd }: EventInput): Promise<string | null> {
+  const subKey = `sub:${subscriptionId}`;
+  if (event.kind === "flex") {
+    return issueClosingInvoice(tx, workspaceId, `${subKey}:flex:${event.flexPeriod.end.toISOString()}`, event.invoice, event.at, creditsPerUsd, event.flexPeriod.end);
+  }
+
+  const closeReason = event.kind === "renew" ? "RENEWED" : event.kind === "downgrade" ? "DOWNGRADED" : "CANCELED";
+  await tx.subscriptionPeriod.updateMany({
+    where: { workspaceId, subscriptionId, startsAt: event.closedPeriod.start, closedAt: null },
+    data: { closedAt: event.at, closeReason },
+  });
+  const invoiceKey = `${subKey}:close:${event.closedPeriod.end.toISOString()}`;
+  const invoice = event.invoice ? await issueClosingInvoice(tx, workspaceId, invoiceKey, event.invoice, event.at, creditsPerUsd, event.at) : null;
+
+  if (event.kind === "cancel") {
+    // R4.6: included credits are forfeited, prepaid stays, the workspace goes back to Free.
+    await forfeitIncluded(tx, { workspaceId, at: event.at, idempotencyKey: `${subKey}:cancel:forfeit` });
+    await tx.subscription.update({ where: { workspaceId_id: { workspaceId, id: subscriptionId } }, data: { status: "ENDED", endedAt: event.at, cancelAtPeriodEnd: false } });
+    const free = await tx.plan.findUniqueOrThrow({ where: { code: FREE_PLAN_CODE }, select: planSelect });
+    const anchorDay = event.at.getUTCDate();
+    const created = await tx.subscription.create({
+      data: { workspaceId, planId: free.id, anchorDay, startedAt: event.at, currentPeriodStart: event.at, currentPeriodEnd: null },
+      select: { id: true },
+    });
+    const freeTerms = planTerms(free);
+    const next: NextPeriod = { plan: freeTerms, periodStart: event.at, periodEnd: periodEndFor(freeTerms, event.at, anchorDay), anchorDay, includedCredits: free.includedCredits };
+    await openPeriod(tx, workspaceId, created.id, free.id, next);
+    return invoice;
+  }
+
+  const plan = await tx.plan.findUniqueOrThrow({ where: { code: event.plan.code }, select: { id: true } });
+  await openPeriod(tx, workspaceId, subscriptionId, plan.id, event);
+  return invoice;
+}
+
+/** The next period of a subscription: its row, its included credits (R5.1), and the subscription's dates. */
+export async function openPeriod(tx: Tx, workspaceId: string, subscriptionId: string, planId: string, next: NextPeriod) {
+  // An upgrade at the very instant a period started replaces that (empty) period.
+  const fields = { planId, endsAt: next.periodEnd, includedGranted: next.includedCredits, closedAt: null, closeReason: null };
+  const period = await tx.subscriptionPeriod.upsert({
+    where: { workspaceId_subscriptionId_startsAt: { workspaceId, subscriptionId, startsAt: next.periodStart } },
+    create: { workspaceId, subscriptionId, startsAt: next.periodStart, ...fields },
+    update: fields,
+    select: { id: true },
+  });
+  await startIncludedPeriod(tx, {
+    workspaceId,
+    periodId: period.id,
+    credits: next.includedCredits,
+    expiresAt: next.periodEnd,
+    at: next.periodStart,
+    idempotencyKey: `included:${period.id}:${planId}`,
+  });
+  await tx.subscription.update({
+    where: { workspaceId_id: { workspaceId, id: subscriptionId } },
+    data: { planId, anchorDay: next.anchorDay, currentPeriodStart: next.periodStart, currentPeriodEnd: next.periodEnd, scheduledPlanId: null },
+  });
+  await tx.creditBalance.update({ where: { workspaceId }, data: { flexPeriodStart: next.periodStart } });
+}
+
+/** Fees and the flex of the window (R5.3: added up, then rounded down once). */
+export async function issueClosingInvoice(tx: Tx, workspaceId: string, key: string, planned: PlannedInvoice, at: Date, creditsPerUsd: bigint, nextFlexStart: Date): Promise<string | null> {
+  const flexUsed = planned.flex ? await settleFlex(tx, { workspaceId, at, idempotencyKey: `${key}:flex`, nextPeriodStart: nextFlexStart }) : 0n;
+  const lines = invoiceLinesFor(planned, flexUsed, creditsPerUsd);
+  if (lines.length === 0 && planned.kind !== "FINAL") return null;
+  const invoice = await createInvoice(tx, {
+    workspaceId,
+    kind: planned.kind,
+    lines,
+    idempotencyKey: key,
+    at,
+    periodStart: planned.periodStart,
+    periodEnd: planned.periodEnd,
+  });
+  return invoice.number;
+}

@@ -1,0 +1,335 @@
+import "server-only";
+
+// Debits: rate (R3), pay from the sources in order (R5) and record — ledger,
+// balances, month counters, package quotas, usage event and hourly rollup —
+// in one transaction per batch of debits.
+//
+// Concurrency: every writer of a workspace's credits first locks its
+// CreditBalance row (SELECT … FOR UPDATE, rows locked in workspace-id order so
+// that two batches never deadlock). Under that lock the state is read, the
+// pure engine decides, and the writes follow; no balance can go negative and
+// an idempotency key is applied once (UsageEvent is unique per key), whatever
+// the number of app instances.
+import { rateBatch, type Tier } from "@/lib/billing/rating";
+import { flexFunding, type BillingState } from "@/lib/billing/flex";
+import { allocateDebit, type FundingState } from "@/lib/billing/sources";
+import { calendarMonthStart } from "@/lib/billing/periods";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db";
+import { withTransactionRetry } from "./retry";
+
+export interface DebitRequest {
+  workspaceId: string;
+  /** Operation type code, e.g. "predict". */
+  operationType: string;
+  operations: bigint;
+  idempotencyKey: string;
+  requestId: string;
+  apiKeyId?: string | null;
+  at: Date;
+}
+
+export interface SourceCredits {
+  included: bigint;
+  package: bigint;
+  prepaid: bigint;
+  flex: bigint;
+}
+
+export interface BalanceSnapshot {
+  included: bigint;
+  includedExpiresAt: Date | null;
+  prepaid: bigint;
+  flexUsed: bigint;
+  packages: { id: string; operationType: string; remainingOperations: bigint; expiresAt: Date }[];
+}
+
+export type RefusalReason = "insufficient_credits" | "arrears" | "spend_cap" | "retention" | "unknown_workspace" | "unknown_operation_type";
+
+export type DebitOutcome =
+  | { status: "charged"; replayed: boolean; operations: bigint; credits: bigint; sources: SourceCredits; balance: BalanceSnapshot }
+  | { status: "refused"; reason: RefusalReason; balance: BalanceSnapshot | null };
+
+export interface RatingCatalog {
+  types: Map<string, { id: string; code: string; tiers: Tier[] }>;
+  byId: Map<string, string>;
+}
+
+export interface DebitContext {
+  catalog: RatingCatalog;
+  creditsPerUsd: bigint;
+}
+
+/** The operation types and their tiers, as the engine needs them. */
+export async function loadRatingCatalog(prisma: PrismaClient | Tx): Promise<RatingCatalog> {
+  const types = await prisma.operationType.findMany({
+    select: { id: true, code: true, tiers: { select: { fromCount: true, toCount: true, creditsPerOp: true }, orderBy: { fromCount: "asc" } } },
+  });
+  return {
+    types: new Map(types.map((t) => [t.code, { id: t.id, code: t.code, tiers: t.tiers }])),
+    byId: new Map(types.map((t) => [t.id, t.code])),
+  };
+}
+
+interface LockedState {
+  workspaceId: string;
+  included: bigint;
+  includedExpiresAt: Date | null;
+  prepaid: bigint;
+  flexUsed: bigint;
+  flexEnabled: boolean;
+  billingState: string;
+  spendCapCents: number | null;
+  flexAllowed: boolean | null;
+  payAsYouGo: boolean | null;
+  hasCard: boolean;
+  packages: { id: string; operationTypeId: string; remainingOperations: bigint; expiresAt: Date; used: boolean }[];
+  changed: boolean;
+}
+
+const key = (...parts: string[]) => parts.join("|");
+
+/** Debits a batch in one transaction; the outcomes are in the order of the requests. */
+export async function debitBatch(prisma: PrismaClient, requests: DebitRequest[], context: DebitContext): Promise<DebitOutcome[]> {
+  if (requests.length === 0) return [];
+  return withTransactionRetry(() => prisma.$transaction((tx) => applyDebits(tx, requests, context), { timeout: 30_000, maxWait: 30_000 }));
+}
+
+async function applyDebits(tx: Tx, requests: DebitRequest[], { catalog, creditsPerUsd }: DebitContext): Promise<DebitOutcome[]> {
+  const workspaceIds = [...new Set(requests.map((r) => r.workspaceId))].sort();
+  const states = await lockStates(tx, workspaceIds);
+
+  // Already applied keys (a retry, or a duplicate inside this batch).
+  const replays = await findAppliedDebits(tx, requests);
+
+  const months = [...new Set(requests.map((r) => calendarMonthStart(r.at).toISOString()))];
+  const counterRows = await tx.$queryRaw<{ workspaceId: string; month: Date; operationTypeId: string; operations: bigint }[]>`
+    SELECT "workspaceId", "month", "operationTypeId", "operations" FROM "MonthlyUsageCounter"
+    WHERE "workspaceId" = ANY(${workspaceIds}::uuid[]) AND "month" = ANY(${months}::date[])`;
+  const counters = new Map(counterRows.map((c) => [key(c.workspaceId, c.month.toISOString(), c.operationTypeId), { value: c.operations, changed: false }]));
+
+  const outcomes: DebitOutcome[] = [];
+  const events: Prisma.UsageEventCreateManyInput[] = [];
+  const ledger: Prisma.LedgerEntryCreateManyInput[] = [];
+  const rollups = new Map<string, { workspaceId: string; hour: Date; operationTypeId: string; requests: bigint; operations: bigint; credits: bigint; included: bigint; package: bigint; prepaid: bigint; flex: bigint }>();
+
+  for (const request of requests) {
+    const state = states.get(request.workspaceId);
+    const type = catalog.types.get(request.operationType);
+    if (!state) {
+      outcomes.push({ status: "refused", reason: "unknown_workspace", balance: null });
+      continue;
+    }
+    const replay = replays.get(key(request.workspaceId, request.idempotencyKey));
+    if (replay) {
+      outcomes.push({ status: "charged", replayed: true, ...replay, balance: snapshot(state, request.at, catalog) });
+      continue;
+    }
+    if (!type) {
+      outcomes.push({ status: "refused", reason: "unknown_operation_type", balance: snapshot(state, request.at, catalog) });
+      continue;
+    }
+    if (state.billingState === "RETENTION" || state.billingState === "DELETED") {
+      // R8.4: in retention every metered call is refused.
+      outcomes.push({ status: "refused", reason: "retention", balance: snapshot(state, request.at, catalog) });
+      continue;
+    }
+
+    const month = calendarMonthStart(request.at).toISOString();
+    const counterKey = key(request.workspaceId, month, type.id);
+    const counter = counters.get(counterKey) ?? { value: 0n, changed: false };
+    const rating = rateBatch(type.tiers, counter.value, request.operations);
+    const includedLive = state.includedExpiresAt === null || state.includedExpiresAt > request.at;
+    const packages = state.packages.filter((p) => p.operationTypeId === type.id && p.expiresAt > request.at && p.remainingOperations > 0n);
+    const funding: FundingState = {
+      included: { balance: includedLive ? state.included : 0n, expiresAt: state.includedExpiresAt },
+      packages: packages.map((p) => ({ id: p.id, remainingOperations: p.remainingOperations, expiresAt: p.expiresAt })),
+      prepaid: state.prepaid,
+      flex: flexStatus(state, creditsPerUsd),
+    };
+    const result = allocateDebit(rating, funding);
+    if (!result.ok) {
+      // R2.4 / R5.4: refused calls are neither counted nor charged.
+      outcomes.push({ status: "refused", reason: result.reason, balance: snapshot(state, request.at, catalog) });
+      continue;
+    }
+
+    const { allocation } = result;
+    counters.set(counterKey, { value: counter.value + request.operations, changed: true });
+    state.included -= allocation.included;
+    state.prepaid -= allocation.prepaid;
+    state.flexUsed += allocation.flex;
+    for (const used of allocation.packages) {
+      const pkg = state.packages.find((p) => p.id === used.id)!;
+      pkg.remainingOperations -= used.operations;
+      pkg.used = true;
+    }
+    state.changed = true;
+
+    const sources: SourceCredits = { included: allocation.included, package: allocation.packageCredits, prepaid: allocation.prepaid, flex: allocation.flex };
+    events.push({
+      workspaceId: request.workspaceId,
+      occurredAt: request.at,
+      operationTypeId: type.id,
+      operations: request.operations,
+      credits: rating.credits,
+      includedCredits: sources.included,
+      packageCredits: sources.package,
+      prepaidCredits: sources.prepaid,
+      flexCredits: sources.flex,
+      apiKeyId: request.apiKeyId ?? null,
+      requestId: request.requestId,
+      idempotencyKey: request.idempotencyKey,
+    });
+    const entry = { workspaceId: request.workspaceId, createdAt: request.at, reason: "USAGE" as const, idempotencyKey: request.idempotencyKey, memo: `${request.operations} ${type.code}` };
+    if (allocation.included > 0n) ledger.push({ ...entry, source: "INCLUDED", amount: -allocation.included });
+    for (const used of allocation.packages) {
+      ledger.push({ ...entry, idempotencyKey: `${request.idempotencyKey}#${used.id}`, source: "PACKAGE", amount: -used.credits, operations: -used.operations, purchaseId: used.id });
+    }
+    if (allocation.prepaid > 0n) ledger.push({ ...entry, source: "PREPAID", amount: -allocation.prepaid });
+    // Flex is postpaid: usage adds to what the period will invoice (R5.3).
+    if (allocation.flex > 0n) ledger.push({ ...entry, source: "FLEX", amount: allocation.flex });
+
+    const hour = new Date(Math.floor(request.at.getTime() / 3_600_000) * 3_600_000);
+    const rollupKey = key(request.workspaceId, hour.toISOString(), type.id);
+    const rollup = rollups.get(rollupKey) ?? { workspaceId: request.workspaceId, hour, operationTypeId: type.id, requests: 0n, operations: 0n, credits: 0n, included: 0n, package: 0n, prepaid: 0n, flex: 0n };
+    rollup.requests += 1n;
+    rollup.operations += request.operations;
+    rollup.credits += rating.credits;
+    rollup.included += sources.included;
+    rollup.package += sources.package;
+    rollup.prepaid += sources.prepaid;
+    rollup.flex += sources.flex;
+    rollups.set(rollupKey, rollup);
+
+    replays.set(key(request.workspaceId, request.idempotencyKey), { operations: request.operations, credits: rating.credits, sources });
+    outcomes.push({ status: "charged", replayed: false, operations: request.operations, credits: rating.credits, sources, balance: snapshot(state, request.at, catalog) });
+  }
+
+  await writeDebits(tx, [...states.values()].filter((s) => s.changed), counters, events, ledger, [...rollups.values()]);
+  return outcomes;
+}
+
+function flexStatus(state: LockedState, creditsPerUsd: bigint): FundingState["flex"] {
+  // R4.4, R5.3, R5.5, R8.3, R14.2 — decided by the engine from the locked facts.
+  return flexFunding({
+    planFlexAllowed: Boolean(state.flexAllowed),
+    payAsYouGo: Boolean(state.payAsYouGo),
+    hasCard: state.hasCard,
+    flexEnabled: state.flexEnabled,
+    billingState: state.billingState as BillingState,
+    spendCapCents: state.spendCapCents,
+    flexUsedThisPeriod: state.flexUsed,
+    autoTopUpCentsThisPeriod: 0n,
+    creditsPerUsd,
+  });
+}
+
+function snapshot(state: LockedState, at: Date, catalog: RatingCatalog): BalanceSnapshot {
+  const includedLive = state.includedExpiresAt === null || state.includedExpiresAt > at;
+  return {
+    included: includedLive ? state.included : 0n,
+    includedExpiresAt: state.includedExpiresAt,
+    prepaid: state.prepaid,
+    flexUsed: state.flexUsed,
+    packages: state.packages
+      .filter((p) => p.expiresAt > at && p.remainingOperations > 0n)
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+      .map((p) => ({ id: p.id, operationType: catalog.byId.get(p.operationTypeId) ?? "", remainingOperations: p.remainingOperations, expiresAt: p.expiresAt })),
+  };
+}
+
+async function lockStates(tx: Tx, workspaceIds: string[]): Promise<Map<string, LockedState>> {
+  const rows = await tx.$queryRaw<Omit<LockedState, "packages" | "changed">[]>`
+    SELECT b."workspaceId", b."included", b."includedExpiresAt", b."prepaid", b."flexUsed",
+           w."flexEnabled", w."billingState"::text AS "billingState", w."spendCapCents",
+           p."flexAllowed", p."payAsYouGo",
+           EXISTS (SELECT 1 FROM "PaymentMethod" pm WHERE pm."workspaceId" = b."workspaceId") AS "hasCard"
+    FROM "CreditBalance" b
+    JOIN "Workspace" w ON w."id" = b."workspaceId"
+    LEFT JOIN "Subscription" s ON s."workspaceId" = b."workspaceId" AND s."status" = 'ACTIVE'
+    LEFT JOIN "Plan" p ON p."id" = s."planId"
+    WHERE b."workspaceId" = ANY(${workspaceIds}::uuid[])
+    ORDER BY b."workspaceId"
+    FOR UPDATE OF b`;
+  const packages = await tx.$queryRaw<{ workspaceId: string; id: string; operationTypeId: string; remainingOperations: bigint; expiresAt: Date }[]>`
+    SELECT "workspaceId", "id", "operationTypeId", "remainingOperations", "expiresAt" FROM "PackagePurchase"
+    WHERE "workspaceId" = ANY(${workspaceIds}::uuid[]) AND "status" = 'ACTIVE' AND "remainingOperations" > 0`;
+  const states = new Map<string, LockedState>();
+  for (const row of rows) states.set(row.workspaceId, { ...row, packages: [], changed: false });
+  for (const pkg of packages) states.get(pkg.workspaceId)?.packages.push({ ...pkg, used: false });
+  return states;
+}
+
+async function findAppliedDebits(tx: Tx, requests: DebitRequest[]) {
+  const rows = await tx.$queryRaw<{ workspaceId: string; idempotencyKey: string; operations: bigint; credits: bigint; includedCredits: bigint; packageCredits: bigint; prepaidCredits: bigint; flexCredits: bigint }[]>`
+    SELECT e."workspaceId", e."idempotencyKey", e."operations", e."credits", e."includedCredits", e."packageCredits", e."prepaidCredits", e."flexCredits"
+    FROM "UsageEvent" e
+    JOIN unnest(${requests.map((r) => r.workspaceId)}::uuid[], ${requests.map((r) => r.idempotencyKey)}::text[]) AS k("workspaceId", "idempotencyKey")
+      ON e."workspaceId" = k."workspaceId" AND e."idempotencyKey" = k."idempotencyKey"`;
+  return new Map(
+    rows.map((r) => [
+      key(r.workspaceId, r.idempotencyKey),
+      { operations: r.operations, credits: r.credits, sources: { included: r.includedCredits, package: r.packageCredits, prepaid: r.prepaidCredits, flex: r.flexCredits } },
+    ]),
+  );
+}
+
+async function writeDebits(
+  tx: Tx,
+  states: LockedState[],
+  counters: Map<string, { value: bigint; changed: boolean }>,
+  events: Prisma.UsageEventCreateManyInput[],
+  ledger: Prisma.LedgerEntryCreateManyInput[],
+  rollups: { workspaceId: string; hour: Date; operationTypeId: string; requests: bigint; operations: bigint; credits: bigint; included: bigint; package: bigint; prepaid: bigint; flex: bigint }[],
+) {
+  if (states.length === 0) return;
+  const text = (values: bigint[]) => values.map(String);
+  await tx.$executeRaw`
+    UPDATE "CreditBalance" AS b SET "included" = v."included", "prepaid" = v."prepaid", "flexUsed" = v."flexUsed", "updatedAt" = now()
+    FROM unnest(${states.map((s) => s.workspaceId)}::uuid[], ${text(states.map((s) => s.included))}::bigint[],
+                ${text(states.map((s) => s.prepaid))}::bigint[], ${text(states.map((s) => s.flexUsed))}::bigint[])
+      AS v("workspaceId", "included", "prepaid", "flexUsed")
+    WHERE b."workspaceId" = v."workspaceId"`;
+
+  const changedCounters = [...counters].filter(([, c]) => c.changed).map(([k, c]) => [...k.split("|"), String(c.value)] as [string, string, string, string]);
+  if (changedCounters.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "MonthlyUsageCounter" ("workspaceId", "month", "operationTypeId", "operations")
+      SELECT * FROM unnest(${changedCounters.map((c) => c[0])}::uuid[], ${changedCounters.map((c) => c[1])}::date[],
+                           ${changedCounters.map((c) => c[2])}::uuid[], ${changedCounters.map((c) => c[3])}::bigint[])
+      ON CONFLICT ("workspaceId", "month", "operationTypeId") DO UPDATE SET "operations" = EXCLUDED."operations"`;
+  }
+
+  const usedPackages = states.flatMap((s) => s.packages.filter((p) => p.used).map((p) => ({ workspaceId: s.workspaceId, ...p })));
+  if (usedPackages.length > 0) {
+    await tx.$executeRaw`
+      UPDATE "PackagePurchase" AS p SET "remainingOperations" = v."remaining",
+        "status" = CASE WHEN v."remaining" = 0 THEN 'EXHAUSTED'::"PurchaseStatus" ELSE p."status" END
+      FROM unnest(${usedPackages.map((p) => p.workspaceId)}::uuid[], ${usedPackages.map((p) => p.id)}::uuid[],
+                  ${text(usedPackages.map((p) => p.remainingOperations))}::bigint[]) AS v("workspaceId", "id", "remaining")
+      WHERE p."workspaceId" = v."workspaceId" AND p."id" = v."id"`;
+  }
+
+  if (events.length > 0) await tx.usageEvent.createMany({ data: events });
+  if (ledger.length > 0) await tx.ledgerEntry.createMany({ data: ledger });
+  if (rollups.length > 0) {
+    const col = <K extends keyof (typeof rollups)[number]>(k: K) => rollups.map((r) => r[k]);
+    await tx.$executeRaw`
+      INSERT INTO "UsageRollupHourly" ("workspaceId", "hour", "operationTypeId", "requests", "operations", "credits",
+                                       "includedCredits", "packageCredits", "prepaidCredits", "flexCredits")
+      SELECT * FROM unnest(${col("workspaceId")}::uuid[], ${col("hour").map((h) => h.toISOString())}::timestamp[],
+                           ${col("operationTypeId")}::uuid[], ${text(col("requests"))}::bigint[], ${text(col("operations"))}::bigint[],
+                           ${text(col("credits"))}::bigint[], ${text(col("included"))}::bigint[], ${text(col("package"))}::bigint[],
+                           ${text(col("prepaid"))}::bigint[], ${text(col("flex"))}::bigint[])
+      ON CONFLICT ("workspaceId", "hour", "operationTypeId") DO UPDATE SET
+        "requests" = "UsageRollupHourly"."requests" + EXCLUDED."requests",
+        "operations" = "UsageRollupHourly"."operations" + EXCLUDED."operations",
+        "credits" = "UsageRollupHourly"."credits" + EXCLUDED."credits",
+        "includedCredits" = "UsageRollupHourly"."includedCredits" + EXCLUDED."includedCredits",
+        "packageCredits" = "UsageRollupHourly"."packageCredits" + EXCLUDED."packageCredits",
+        "prepaidCredits" = "UsageRollupHourly"."prepaidCredits" + EXCLUDED."prepaidCredits",
+        "flexCredits" = "UsageRollupHourly"."flexCredits" + EXCLUDED."flexCredits"`;
+  }
+}
