@@ -85,3 +85,12 @@ export async function createInvoice(tx: Tx, input: NewInvoice): Promise<{ id: st
   });
   return { ...invoice, created: true };
 }
+
+/** Records the payment of an open invoice (the payment gateway's reference kept). */
+export async function markInvoicePaid(tx: Tx, input: { workspaceId: string; invoiceId: string; at: Date; paymentRef: string }): Promise<boolean> {
+  const updated = await tx.invoice.updateMany({
+    where: { workspaceId: input.workspaceId, id: input.invoiceId, status: "OPEN" },
+    data: { status: "PAID", paidAt: input.at, paymentRef: input.paymentRef },
+  });
+  return updated.count === 1;
+}

@@ -7,6 +7,7 @@ import { parseCatalog } from "@/lib/catalog/schema";
 import { syncCatalog } from "@/lib/db/catalog";
 import { DEMO_ACCOUNTS, seedDemo } from "@/lib/db/seed/demo";
 import { verifyPassword } from "@/lib/auth/password";
+import { ledgerViolations } from "@/lib/db/ledger/invariants";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
 import { snapshotTables } from "../helpers/snapshot";
 
@@ -15,7 +16,7 @@ const NOW = new Date("2026-11-21T10:30:00.000Z");
 const TABLES = [
   "User", "Workspace", "Membership", "Subscription", "SubscriptionPeriod", "CreditBalance", "ApiKey",
   "PaymentMethod", "UsageRollupHourly", "MonthlyUsageCounter", "AuditLog", "Plan", "PlanRateLimit",
-  "OperationType", "PriceTier", "Package",
+  "OperationType", "PriceTier", "Package", "LedgerEntry", "Invoice", "InvoiceLine", "UsageEvent", "PackagePurchase", "UsageStatement",
 ];
 
 describe("demo seed (R13)", () => {
@@ -114,6 +115,26 @@ describe("demo seed (R13)", () => {
     const rollups = await database.sql.query<{ total: string }>(`SELECT COALESCE(SUM(operations),0)::text AS total FROM "UsageRollupHourly"`);
     const counters = await database.sql.query<{ total: string }>(`SELECT COALESCE(SUM(operations),0)::text AS total FROM "MonthlyUsageCounter"`);
     expect(counters[0]!.total).toBe(rollups[0]!.total);
+  });
+
+  it("fills the balances through the engine: ledger equals balances, invoices are real (R5, R8.2)", async () => {
+    expect(await ledgerViolations(database.sql)).toEqual([]);
+    const owner = await database.prisma.workspace.findUniqueOrThrow({
+      where: { slug: "acme-vision" },
+      select: { balance: true, invoices: { select: { status: true, kind: true } }, purchases: { select: { status: true } } },
+    });
+    expect(owner.balance!.included).toBeGreaterThan(0n);
+    expect(owner.balance!.prepaid).toBeGreaterThan(0n);
+    expect(owner.purchases.map((p) => p.status)).toContain("ACTIVE");
+    expect(owner.invoices.filter((i) => i.kind === "PLAN_FEE").length).toBeGreaterThanOrEqual(3);
+    expect(owner.invoices.every((i) => i.status === "PAID")).toBe(true);
+    // R13: the Free workspace is near its monthly limit.
+    const free = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "free-labs" }, select: { balance: true } });
+    expect(free.balance!.included).toBeLessThan(5_000_000n / 5n);
+    // The workspace in arrears has its failed invoice open.
+    const arrears = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "overdue-robotics" }, select: { arrearsSince: true, invoices: { where: { status: "OPEN" }, select: { createdAt: true } } } });
+    expect(arrears.invoices).toHaveLength(1);
+    expect(arrears.arrearsSince).toEqual(arrears.invoices[0]!.createdAt);
   });
 
   it("writes one working API key per demo workspace to the keys file (R13)", async () => {

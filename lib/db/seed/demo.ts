@@ -12,7 +12,7 @@ import { packageLine } from "@/lib/billing/invoice-lines";
 import { addAnniversaryMonths, calendarMonthStart } from "@/lib/billing/periods";
 import { addMember, createUser, createWorkspace } from "@/lib/db/accounts";
 import { runBillingClock } from "@/lib/db/billing/clock";
-import { createInvoice } from "@/lib/db/invoices";
+import { createInvoice, markInvoicePaid } from "@/lib/db/invoices";
 import { debitBatch, loadRatingCatalog, type DebitContext, type DebitRequest } from "@/lib/db/ledger/debit";
 import { grantPackage, grantPrepaid } from "@/lib/db/ledger/grants";
 import type { MemberRole, PrismaClient, StaffRole } from "@/lib/generated/prisma/client";
@@ -59,11 +59,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       ageDays: 130,
       flexEnabled: true,
       card: true,
-      prepaidCredits: 200_000_000n,
+      prepaidCredits: 600_000_000n,
       usage: {
         days: 90,
         volumes: {
-          predict: { weekday: 11_000, weekend: 3_500 },
+          predict: { weekday: 9_500, weekend: 3_000 },
           upload: { weekday: 2_600, weekend: 700 },
           search: { weekday: 4_200, weekend: 1_300 },
           train: { weekday: 0.4, weekend: 0.1 },
@@ -139,6 +139,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
         const withPackage = spec.slug === "acme-vision" ? { ...spec, package: { code: "predict_1m_year", at: new Date(options.now.getTime() - 40 * DAY_MS) } } : spec;
         await simulateHistory(prisma, created.id, withPackage, created.signedUp, options.now, log);
         if (spec.planCode === "free") await nearFreeLimit(prisma, created.id, options.now);
+        await settleDemoInvoices(prisma, created.id, spec.arrearsDaysAgo !== undefined);
         if (spec.arrearsDaysAgo !== undefined) await putInGrace(prisma, created.id, spec.arrearsDaysAgo, options.now);
       }
       const activeKey = await prisma.apiKey.findFirst({
@@ -271,9 +272,23 @@ async function buyDemoPackage(prisma: PrismaClient, workspaceId: string, code: s
 }
 
 /** R13: the Free workspace is near its monthly limit: spend most of what is left of its included credits. */
+/**
+ * The demo's past invoices were paid with the test card — except, for the
+ * workspace in arrears, the latest one, whose payment failed.
+ */
+async function settleDemoInvoices(prisma: PrismaClient, workspaceId: string, lastFailed: boolean) {
+  const open = await prisma.invoice.findMany({ where: { workspaceId, status: "OPEN" }, orderBy: { createdAt: "asc" }, select: { id: true, createdAt: true } });
+  const paid = lastFailed ? open.slice(0, -1) : open;
+  await prisma.$transaction(async (tx) => {
+    for (const invoice of paid) await markInvoicePaid(tx, { workspaceId, invoiceId: invoice.id, at: invoice.createdAt, paymentRef: `test_charge_${invoice.id.slice(-12)}` });
+  });
+}
+
 /** R8.3: the last plan-fee invoice failed: the workspace is in its grace period. */
 async function putInGrace(prisma: PrismaClient, workspaceId: string, daysAgo: number, now: Date) {
-  const arrearsSince = new Date(now.getTime() - daysAgo * DAY_MS);
+  // In arrears since the failed invoice (or `daysAgo` when there is none yet).
+  const failed = await prisma.invoice.findFirst({ where: { workspaceId, status: "OPEN" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  const arrearsSince = failed?.createdAt ?? new Date(now.getTime() - daysAgo * DAY_MS);
   await prisma.workspace.update({
     where: { id: workspaceId },
     data: { billingState: "GRACE", arrearsSince, graceEndsAt: new Date(arrearsSince.getTime() + 15 * DAY_MS), retentionEndsAt: new Date(arrearsSince.getTime() + 30 * DAY_MS) },
