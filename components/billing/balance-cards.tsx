@@ -26,7 +26,7 @@ function BalanceCard({
   footer?: ReactNode;
 }) {
   return (
-    <Card className="flex flex-col">
+    <Card className="flex flex-col" role="region" aria-label={title}>
       <div className="flex items-center justify-between gap-2 px-5 pt-5">
         <h3 className="flex items-center gap-2 text-sm font-medium text-muted-foreground">
           <span className="flex size-7 items-center justify-center rounded-lg bg-surface-muted text-foreground ring-1 ring-border">

@@ -1,4 +1,5 @@
 // Invoices as a table (R8.2): number, what it is for, dates, status, total.
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import type { InvoiceKind, InvoiceStatus } from "@/lib/generated/prisma/enums";
@@ -27,7 +28,16 @@ export function InvoiceStatusBadge({ status }: { status: InvoiceStatus }) {
   );
 }
 
-export function InvoiceTable({ invoices, showPeriod = true }: { invoices: InvoiceTableRow[]; showPeriod?: boolean }) {
+export function InvoiceTable({
+  invoices,
+  showPeriod = true,
+  hrefFor,
+}: {
+  invoices: InvoiceTableRow[];
+  showPeriod?: boolean;
+  /** Where an invoice's number links to (its detail page), when it has one. */
+  hrefFor?: (invoice: InvoiceTableRow) => string;
+}) {
   return (
     <Table label="Invoices">
       <THead>
@@ -43,7 +53,15 @@ export function InvoiceTable({ invoices, showPeriod = true }: { invoices: Invoic
       <TBody>
         {invoices.map((invoice) => (
           <Tr key={invoice.id}>
-            <Td className="font-mono text-[13px] font-medium">{invoice.number}</Td>
+            <Td className="font-mono text-[13px] font-medium">
+              {hrefFor ? (
+                <Link href={hrefFor(invoice)} className="text-primary underline-offset-4 hover:underline focus-visible:underline">
+                  {invoice.number}
+                </Link>
+              ) : (
+                invoice.number
+              )}
+            </Td>
             <Td>{invoiceKindLabels[invoice.kind]}</Td>
             {showPeriod ? (
               <Td className="whitespace-nowrap tabular-nums text-muted-foreground">

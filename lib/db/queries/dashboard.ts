@@ -228,3 +228,26 @@ export async function getDailyUsage(db: Reader, workspaceId: string, now: Date, 
   }
   return summary;
 }
+
+/** One invoice with its lines, by its number, inside the workspace only. */
+export async function getInvoiceByNumber(db: Reader, workspaceId: string, number: string) {
+  return db.invoice.findUnique({
+    where: { workspaceId_number: { workspaceId, number } },
+    select: {
+      id: true,
+      number: true,
+      kind: true,
+      status: true,
+      periodStart: true,
+      periodEnd: true,
+      subtotalCents: true,
+      discountCents: true,
+      totalCents: true,
+      issuedAt: true,
+      dueAt: true,
+      paidAt: true,
+      createdAt: true,
+      lines: { orderBy: { position: "asc" }, select: { id: true, description: true, source: true, rule: true, quantity: true, credits: true, amountCents: true } },
+    },
+  });
+}

@@ -40,7 +40,7 @@ export default async function InvoicesPage({ params }: { params: Promise<{ slug:
           description="Invoices appear here when a paid plan period is charged, or when you buy credits or a package. Free plan usage never produces an invoice."
         />
       ) : (
-        <InvoiceTable invoices={invoices} />
+        <InvoiceTable invoices={invoices} hrefFor={(invoice) => `/w/${ctx.workspace.slug}/invoices/${invoice.number}`} />
       )}
     </>
   );

@@ -1,0 +1,38 @@
+import { expect, test } from "@playwright/test";
+import { demo, signIn } from "./fixtures";
+
+test.describe("billing history", () => {
+  test("[BILLING][INVOICES] the owner sees the plan fees in arrears and opens one with its lines", async ({ page }) => {
+    await signIn(page, demo.owner);
+    await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Invoices" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Invoices" })).toBeVisible();
+    const table = page.getByRole("table", { name: "Invoices" });
+    await expect(table.getByRole("row").filter({ hasText: "Plan fee" }).first()).toBeVisible();
+    const number = await table.getByRole("link").last().textContent();
+    expect(number).toMatch(/^MD-\d{6}$/);
+    await table.getByRole("link", { name: number! }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Invoice ${number}` })).toBeVisible();
+    const lines = page.getByRole("table", { name: "Invoice lines" });
+    // R4.2: the fee of the period that ended, in arrears, $300.00 for Growth.
+    await expect(lines.getByRole("row").filter({ hasText: "in arrears, R4.2" })).toContainText("$300.00");
+    await expect(page.getByText("Paid", { exact: true }).first()).toBeVisible();
+  });
+
+  test("[BILLING][ARREARS] the workspace in arrears sees its open invoice and the grace deadline", async ({ page }) => {
+    await signIn(page, demo.arrears);
+    await expect(page.getByText("your workspace is in its grace period", { exact: false })).toBeVisible();
+    await page.goto("/w/overdue-robotics/invoices");
+    await expect(page.getByRole("table", { name: "Invoices" }).getByRole("row").filter({ hasText: "Open" })).toHaveCount(1);
+  });
+
+  test("[BILLING][BALANCES] the Free workspace's included credits are nearly used up (R13), the owner's come from the ledger", async ({ page }) => {
+    await signIn(page, demo.free);
+    await expect(page.getByTestId("current-plan")).toContainText("Free");
+    // Less than a fifth of the 5M monthly credits is left: shown in thousands, not millions.
+    await expect(page.getByRole("region", { name: "Included" })).toContainText(/\b\d{1,3}(\.\d)?K credits/);
+    await page.context().clearCookies();
+    await signIn(page, demo.owner);
+    await expect(page.getByRole("region", { name: "Packages" })).toContainText("1 active");
+    await expect(page.getByRole("region", { name: "Prepaid" })).toContainText(/\b\d+(\.\d)?M credits/);
+  });
+});
