@@ -14,15 +14,12 @@ import {
   undoCancellation,
   type InvoicePreview,
   type PreviewChange,
-  type SubscriptionState,
 } from "@/lib/billing/subscriptions";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { writeAudit } from "@/lib/db/audit";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
-import { issueClosingInvoice, openPeriod, planTerms } from "./subscriptions";
-
-const planSelect = { id: true, code: true, name: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true } as const;
+import { issueClosingInvoice, lockSubscriptionState, openPeriod, planSelect, planTerms } from "./subscriptions";
 
 export class PlanChangeError extends Error {}
 
@@ -32,25 +29,10 @@ export interface Actor {
   role: string;
 }
 
-/** Locks the workspace and reads its active subscription as the engine sees it. */
-export async function loadSubscription(tx: Tx, workspaceId: string) {
-  const balance = await tx.$queryRaw<{ flexPeriodStart: Date | null; flexUsed: bigint; included: bigint }[]>`
-    SELECT "flexPeriodStart", "flexUsed", "included" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
-  const subscription = await tx.subscription.findFirst({
-    where: { workspaceId, status: "ACTIVE" },
-    select: { id: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, plan: { select: planSelect }, scheduledPlan: { select: planSelect } },
-  });
-  if (!subscription || !balance[0]) throw new PlanChangeError("This workspace has no active subscription.");
-  const state: SubscriptionState = {
-    plan: planTerms(subscription.plan),
-    anchorDay: subscription.anchorDay,
-    currentPeriodStart: subscription.currentPeriodStart,
-    currentPeriodEnd: subscription.currentPeriodEnd,
-    cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
-    scheduledPlan: subscription.scheduledPlan ? planTerms(subscription.scheduledPlan) : null,
-    flexPeriodStart: balance[0].flexPeriodStart,
-  };
-  return { subscriptionId: subscription.id, state, flexUsed: balance[0].flexUsed, included: balance[0].included };
+async function loadSubscription(tx: Tx, workspaceId: string) {
+  const current = await lockSubscriptionState(tx, workspaceId);
+  if (!current) throw new PlanChangeError("This workspace has no active subscription.");
+  return current;
 }
 
 async function findPlan(tx: Tx, code: string) {

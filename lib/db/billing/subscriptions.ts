@@ -16,7 +16,7 @@ import { createInvoice } from "@/lib/db/invoices";
 import { forfeitIncluded, settleFlex, startIncludedPeriod } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 
-const planSelect = { id: true, code: true, name: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true } as const;
+export const planSelect = { id: true, code: true, name: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true } as const;
 
 type PlanRow = { id: string; code: string; name: string; rank: number; interval: "NONE" | "MONTH" | "YEAR"; feeCents: number; includedCredits: bigint; flexAllowed: boolean; payAsYouGo: boolean };
 
@@ -59,15 +59,15 @@ export async function advanceSubscription(prisma: PrismaClient, workspaceId: str
   throw new Error(`subscription ${subscriptionId} did not settle after 1000 events`);
 }
 
-async function applyNextEvent(tx: Tx, workspaceId: string, subscriptionId: string, now: Date, creditsPerUsd: bigint) {
-  // The balance row is the workspace's lock: debits and these writes never interleave.
-  const locked = await tx.$queryRaw<{ flexPeriodStart: Date | null }[]>`
-    SELECT "flexPeriodStart" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
-  const subscription = await tx.subscription.findUnique({
-    where: { workspaceId_id: { workspaceId, id: subscriptionId } },
-    select: { status: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, plan: { select: planSelect }, scheduledPlan: { select: planSelect } },
+/** Locks the workspace (its balance row) and reads its active subscription as the engine sees it. */
+export async function lockSubscriptionState(tx: Tx, workspaceId: string) {
+  const balance = await tx.$queryRaw<{ flexPeriodStart: Date | null; flexUsed: bigint; included: bigint }[]>`
+    SELECT "flexPeriodStart", "flexUsed", "included" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
+  const subscription = await tx.subscription.findFirst({
+    where: { workspaceId, status: "ACTIVE" },
+    select: { id: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, plan: { select: planSelect }, scheduledPlan: { select: planSelect } },
   });
-  if (!subscription || subscription.status !== "ACTIVE" || !locked[0]) return null;
+  if (!subscription || !balance[0]) return null;
   const state: SubscriptionState = {
     plan: planTerms(subscription.plan),
     anchorDay: subscription.anchorDay,
@@ -75,9 +75,16 @@ async function applyNextEvent(tx: Tx, workspaceId: string, subscriptionId: strin
     currentPeriodEnd: subscription.currentPeriodEnd,
     cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
     scheduledPlan: subscription.scheduledPlan ? planTerms(subscription.scheduledPlan) : null,
-    flexPeriodStart: locked[0].flexPeriodStart,
+    flexPeriodStart: balance[0].flexPeriodStart,
   };
-  const [event] = nextEvents(state, now);
+  return { subscriptionId: subscription.id, state, flexUsed: balance[0].flexUsed, included: balance[0].included };
+}
+
+async function applyNextEvent(tx: Tx, workspaceId: string, subscriptionId: string, now: Date, creditsPerUsd: bigint) {
+  // The balance row is the workspace's lock: debits and these writes never interleave.
+  const current = await lockSubscriptionState(tx, workspaceId);
+  if (!current || current.subscriptionId !== subscriptionId) return null;
+  const [event] = nextEvents(current.state, now);
   if (!event) return null;
   const label = `${event.kind}@${event.at.toISOString()}`;
   const invoice = await applyEvent(tx, { workspaceId, subscriptionId, event, creditsPerUsd });
