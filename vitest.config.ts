@@ -37,14 +37,27 @@ export default defineConfig({
           name: "pglite",
           environment: "node",
           include: integration,
-          // Races between connections need a real server: those files run on PostgreSQL only.
-          exclude: ["tests/integration/**/*.postgres.test.ts"],
+          // Races between connections need a real server, and Redis is a real server too:
+          // those files run in the PostgreSQL project only.
+          exclude: ["tests/integration/**/*.postgres.test.ts", "tests/integration/**/*.redis.test.ts"],
           env: { TEST_DB: "pglite" },
         },
       },
       {
         extends: true,
         test: { name: "postgres", environment: "node", include: integration, env: { TEST_DB: "postgres" } },
+      },
+      {
+        // Real HTTP against the production build (run `next build` first) on PostgreSQL and Redis.
+        extends: true,
+        test: {
+          name: "http",
+          environment: "node",
+          include: ["tests/http/**/*.test.ts"],
+          globalSetup: ["tests/http/global-setup.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 60_000,
+        },
       },
     ],
   },

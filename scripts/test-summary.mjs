@@ -23,13 +23,13 @@ for (const file of fs.readdirSync(dir).sort()) {
   }
 }
 
-const vitest = path.join(dir, "vitest.json");
-if (fs.existsSync(vitest)) {
-  const report = JSON.parse(fs.readFileSync(vitest, "utf8"));
-  const byProject = new Map();
+const vitestReports = fs.readdirSync(dir).filter((file) => /^vitest.*\.json$/.test(file));
+const byProject = new Map();
+for (const file of vitestReports) {
+  const report = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
   for (const suite of report.testResults ?? []) {
     for (const test of suite.assertionResults ?? []) {
-      const project = suite.name.includes("/tests/integration/") ? "integration" : "unit";
+      const project = suite.name.includes("/tests/http/") ? "http" : suite.name.includes("/tests/integration/") ? "integration" : "unit";
       const entry = byProject.get(project) ?? { p: 0, f: 0 };
       if (test.status === "passed") entry.p += 1;
       else if (test.status === "failed") entry.f += 1;
@@ -42,10 +42,9 @@ if (fs.existsSync(vitest)) {
       byProject.set("load errors", entry);
     }
   }
-  for (const [name, { p, f }] of byProject) add(`vitest ${name}`, p, f);
-} else {
-  add("vitest (no report)", 0, 1);
 }
+for (const [name, { p, f }] of byProject) add(`vitest ${name}`, p, f);
+if (vitestReports.length === 0) add("vitest (no report)", 0, 1);
 
 const e2e = path.join(dir, "e2e.json");
 if (fs.existsSync(e2e)) {

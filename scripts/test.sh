@@ -27,18 +27,24 @@ check lint npx --no-install eslint --max-warnings 0 .
 check typecheck npx --no-install tsc --noEmit
 
 projects=(--project unit --project pglite)
-if node scripts/pg-ready.mjs "$TEST_DATABASE_URL"; then
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+if node scripts/pg-ready.mjs "$TEST_DATABASE_URL" && node scripts/redis-ready.mjs "$TEST_REDIS_URL"; then
   projects+=(--project postgres)
 elif [ "${CI:-}" = "true" ]; then
-  echo "PostgreSQL at $TEST_DATABASE_URL is unreachable; with CI=true that is a failure." >&2
+  echo "PostgreSQL at $TEST_DATABASE_URL or Redis at $TEST_REDIS_URL is unreachable; with CI=true that is a failure." >&2
   echo "fail" > "$LOGS/check-postgres-reachable"; failed_steps+=(postgres-reachable)
 else
-  echo "PostgreSQL at $TEST_DATABASE_URL is unreachable: the postgres suite is not run (set CI=true to make this a failure)." >&2
+  echo "PostgreSQL at $TEST_DATABASE_URL or Redis at $TEST_REDIS_URL is unreachable: the postgres and HTTP suites are not run (set CI=true to make this a failure)." >&2
 fi
 step "vitest ${projects[*]}"
 npx --no-install vitest run "${projects[@]}" --reporter=default --reporter=json --outputFile.json="$LOGS/vitest.json" || failed_steps+=(vitest)
 
 check build npx --no-install next build
+
+if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ] && [[ " ${projects[*]} " == *" postgres "* ]]; then
+  step "HTTP API against the production build (PostgreSQL + Redis)"
+  npx --no-install vitest run --project http --reporter=default --reporter=json --outputFile.json="$LOGS/vitest-http.json" || failed_steps+=(http)
+fi
 
 if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ]; then
   step "browser tests (Playwright + Debian Chromium)"

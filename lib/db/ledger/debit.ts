@@ -19,37 +19,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db";
 import { withTransactionRetry } from "./retry";
 
-export interface DebitRequest {
-  workspaceId: string;
-  /** Operation type code, e.g. "predict". */
-  operationType: string;
-  operations: bigint;
-  idempotencyKey: string;
-  requestId: string;
-  apiKeyId?: string | null;
-  at: Date;
-}
-
-export interface SourceCredits {
-  included: bigint;
-  package: bigint;
-  prepaid: bigint;
-  flex: bigint;
-}
-
-export interface BalanceSnapshot {
-  included: bigint;
-  includedExpiresAt: Date | null;
-  prepaid: bigint;
-  flexUsed: bigint;
-  packages: { id: string; operationType: string; remainingOperations: bigint; expiresAt: Date }[];
-}
-
-export type RefusalReason = "insufficient_credits" | "arrears" | "spend_cap" | "retention" | "unknown_workspace" | "unknown_operation_type";
-
-export type DebitOutcome =
-  | { status: "charged"; replayed: boolean; operations: bigint; credits: bigint; sources: SourceCredits; balance: BalanceSnapshot }
-  | { status: "refused"; reason: RefusalReason; balance: BalanceSnapshot | null };
+export type { BalanceSnapshot, DebitOutcome, DebitRequest, RefusalReason, SourceCredits } from "./debit-types";
+import type { BalanceSnapshot, DebitOutcome, DebitRequest, SourceCredits } from "./debit-types";
 
 export interface RatingCatalog {
   types: Map<string, { id: string; code: string; tiers: Tier[] }>;

@@ -1,0 +1,42 @@
+import "server-only";
+
+// The process's debit queue (group commit) and the rating catalog it uses,
+// reloaded every minute so that a catalog change reaches the engine.
+import { database } from "@/lib/db";
+import { DebitQueue } from "@/lib/db/ledger/debit-queue";
+import { loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
+import { env } from "@/lib/env";
+
+const CATALOG_TTL_MS = 60_000;
+
+interface Service {
+  queue: DebitQueue;
+  context: DebitContext | null;
+  loadedAt: number;
+}
+
+const holder = globalThis as unknown as { __meterdeskDebits?: Promise<Service> };
+
+async function service(): Promise<Service> {
+  holder.__meterdeskDebits ??= (async () => {
+    const db = await database();
+    const state: Service = { queue: undefined as unknown as DebitQueue, context: null, loadedAt: 0 };
+    state.queue = new DebitQueue(db.prisma, () => debitContext(), { maxBatch: 200, concurrency: db.target.kind === "postgres" ? 4 : 1 });
+    return state;
+  })();
+  return holder.__meterdeskDebits;
+}
+
+/** The rating catalog and money settings, cached for a minute. */
+export async function debitContext(): Promise<DebitContext> {
+  const state = await service();
+  if (!state.context || Date.now() - state.loadedAt > CATALOG_TTL_MS) {
+    state.context = { catalog: await loadRatingCatalog((await database()).prisma), creditsPerUsd: env().CREDITS_PER_USD };
+    state.loadedAt = Date.now();
+  }
+  return state.context;
+}
+
+export async function debit(request: DebitRequest): Promise<DebitOutcome> {
+  return (await service()).queue.debit(request);
+}

@@ -1,0 +1,167 @@
+import "server-only";
+
+// POST /api/v1/operations (R9.1–R9.4): authenticate the key, apply the rate
+// limits, validate the body, honour the Idempotency-Key, debit through the
+// engine and answer with the usage and balance. Only a successful call is
+// counted or charged (R2.4); every refusal is recorded with its reason.
+import { createHash, randomBytes } from "node:crypto";
+import { apiKeyMatches, apiKeyPrefix } from "@/lib/api-keys/key";
+import { now as clockNow } from "@/lib/clock";
+import { database } from "@/lib/db";
+import { findKeyWithLimits, type KeyWithLimits } from "@/lib/db/api-auth";
+import { claimIdempotencyKey, storeIdempotentResponse } from "@/lib/db/idempotency";
+import type { RefusalReason as DebitRefusal } from "@/lib/db/ledger/debit-types";
+import { env } from "@/lib/env";
+import { retryAfterSeconds, type RateLimit } from "@/lib/rate-limit/limits";
+import { activity, type RefusalReason } from "./activity";
+import { debit, debitContext } from "./debit-service";
+import { parseOperationBody } from "./operation-request";
+import { rateLimiter } from "./rate-limiter";
+import { API_STATUS, statusBody, throttleDetails, type ApiStatusName } from "./status";
+import { usageJson } from "./usage-json";
+
+const MAX_BODY_BYTES = 16 * 1024;
+const MAX_IDEMPOTENCY_KEY = 255;
+
+export function newRequestId(): string {
+  return `req_${randomBytes(12).toString("hex")}`;
+}
+
+export function jsonResponse(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+function statusResponse(name: ApiStatusName, reqId: string, details?: string, headers: Record<string, string> = {}): Response {
+  return jsonResponse(API_STATUS[name].http, JSON.stringify(statusBody(name, reqId, details)), { "x-request-id": reqId, ...headers });
+}
+
+export type Authenticated = { ok: true; key: KeyWithLimits } | { ok: false; response: Response };
+
+/** R9.1: `Authorization: Key <key>` or `Bearer <key>`; invalid or revoked → 401 with 11001. */
+export async function authenticate(request: Request, reqId: string, at: Date): Promise<Authenticated> {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^(?:Key|Bearer)\s+(\S+)$/i.exec(header.trim());
+  const secret = match?.[1] ?? "";
+  const prefix = apiKeyPrefix(secret);
+  if (!prefix) {
+    return { ok: false, response: statusResponse("INVALID_KEY", reqId, header ? "the API key is malformed" : "send the key as Authorization: Key <key>") };
+  }
+  const key = await findKeyWithLimits((await database()).prisma, prefix);
+  if (!key || !apiKeyMatches(secret, key.secretHash)) {
+    return { ok: false, response: statusResponse("INVALID_KEY", reqId, "the API key is not valid") };
+  }
+  if (key.revoked) {
+    activity.refused(key.workspaceId, "invalid_key", at);
+    return { ok: false, response: statusResponse("INVALID_KEY", reqId, "the API key was revoked") };
+  }
+  return { ok: true, key };
+}
+
+export function limitsOf(key: KeyWithLimits): RateLimit[] {
+  const limits: RateLimit[] = [];
+  if (key.perSecond) limits.push({ window: "SECOND", limit: key.perSecond });
+  if (key.perHour) limits.push({ window: "HOUR", limit: key.perHour });
+  return limits;
+}
+
+/** R9.3: over a limit → 429 with Retry-After and the limit that was hit; nothing is charged. */
+export async function throttle(key: KeyWithLimits, reqId: string, at: Date): Promise<Response | null> {
+  const decision = await rateLimiter().check(key.workspaceId, limitsOf(key));
+  if (decision.allowed) return null;
+  activity.refused(key.workspaceId, "throttled", at);
+  return statusResponse("THROTTLED", reqId, throttleDetails(decision.limit, decision.window), {
+    "retry-after": String(retryAfterSeconds(decision.retryAfterMs)),
+  });
+}
+
+const refusalStatus: Record<DebitRefusal, { name: ApiStatusName; reason: RefusalReason; details: string }> = {
+  insufficient_credits: { name: "INSUFFICIENT_CREDITS", reason: "insufficient_credits", details: "not enough credits for this call; top up, enable flex billing, or wait for the next period" },
+  arrears: { name: "ARREARS", reason: "arrears", details: "the account is in arrears: calls that need flex or pay-as-you-go credits are refused until the open invoice is paid" },
+  spend_cap: { name: "SPEND_CAP", reason: "spend_cap", details: "the monthly spend cap is reached; raise it in the dashboard or wait for the next period" },
+  retention: { name: "RETENTION", reason: "retention", details: "the account is suspended for an unpaid invoice; pay it to restore service" },
+  unknown_workspace: { name: "INVALID_KEY", reason: "invalid_key", details: "the API key's workspace no longer exists" },
+  unknown_operation_type: { name: "INVALID_BODY", reason: "invalid_body", details: "type: unknown operation type" },
+};
+
+async function readBody(request: Request): Promise<{ ok: true; raw: string } | { ok: false; message: string }> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) return { ok: false, message: `body: at most ${MAX_BODY_BYTES} bytes` };
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { ok: false, message: `body: at most ${MAX_BODY_BYTES} bytes` };
+  return { ok: true, raw };
+}
+
+export async function performOperation(request: Request): Promise<Response> {
+  const reqId = newRequestId();
+  const at = clockNow();
+  const auth = await authenticate(request, reqId, at);
+  if (!auth.ok) return auth.response;
+  const { key } = auth;
+
+  const throttled = await throttle(key, reqId, at);
+  if (throttled) return throttled;
+
+  const refuseBody = (message: string) => {
+    activity.refused(key.workspaceId, "invalid_body", at);
+    return statusResponse("INVALID_BODY", reqId, message);
+  };
+  const idempotencyKey = request.headers.get("idempotency-key");
+  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
+    return refuseBody(`Idempotency-Key: 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+  }
+  const body = await readBody(request);
+  if (!body.ok) return refuseBody(body.message);
+  let json: unknown;
+  try {
+    json = JSON.parse(body.raw);
+  } catch {
+    return refuseBody("body: not valid JSON");
+  }
+  const context = await debitContext();
+  const parsed = parseOperationBody(json, new Set(context.catalog.types.keys()));
+  if (!parsed.ok) return refuseBody(parsed.message);
+
+  const prisma = (await database()).prisma;
+  let debitKey = `req:${reqId}`;
+  if (idempotencyKey !== null) {
+    const requestHash = createHash("sha256").update(body.raw).digest("hex");
+    const claim = await claimIdempotencyKey(prisma, { workspaceId: key.workspaceId, key: idempotencyKey, requestHash, now: at });
+    if (claim.kind === "mismatch") {
+      activity.refused(key.workspaceId, "idempotency_mismatch", at);
+      return statusResponse("IDEMPOTENCY_MISMATCH", reqId, "Idempotency-Key: this key was used with a different request body");
+    }
+    if (claim.kind === "answered") return jsonResponse(claim.status, claim.body, { "idempotent-replayed": "true" });
+    // The debit is keyed too, by this use of the key: a retry after a crash is never charged twice.
+    debitKey = `idem:${claim.since.getTime()}:${idempotencyKey}`;
+  }
+
+  const outcome = await debit({
+    workspaceId: key.workspaceId,
+    operationType: parsed.value.type,
+    operations: parsed.value.operations,
+    idempotencyKey: debitKey,
+    requestId: reqId,
+    apiKeyId: key.keyId,
+    at,
+  });
+  activity.keyUsed(key.workspaceId, key.keyId, at);
+
+  let status: number;
+  let text: string;
+  if (outcome.status === "charged") {
+    status = 200;
+    text = JSON.stringify({
+      ...statusBody("OK", reqId),
+      usage: usageJson({ operations: outcome.operations, credits: outcome.credits, sources: outcome.sources, balance: outcome.balance, creditsPerUsd: env().CREDITS_PER_USD }),
+    });
+  } else {
+    const refusal = refusalStatus[outcome.reason];
+    activity.refused(key.workspaceId, refusal.reason, at);
+    status = API_STATUS[refusal.name].http;
+    text = JSON.stringify(statusBody(refusal.name, reqId, refusal.details));
+  }
+  if (idempotencyKey === null) return jsonResponse(status, text, { "x-request-id": reqId });
+  // The first stored answer wins, so concurrent duplicates return the same bytes.
+  const answer = await storeIdempotentResponse(prisma, { workspaceId: key.workspaceId, key: idempotencyKey, status, body: text });
+  return jsonResponse(answer.status, answer.body, { "x-request-id": reqId });
+}

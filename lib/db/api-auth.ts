@@ -1,0 +1,79 @@
+import "server-only";
+
+// The API's per-request lookup: the key by its visible prefix, with the
+// workspace's rate limits (the plan's, overridden per workspace by support,
+// R9.3) in the same round trip. Not cached: a revoked key or a new limit
+// takes effect at once.
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db";
+import { writeAudit } from "./audit";
+
+export interface KeyWithLimits {
+  workspaceId: string;
+  keyId: string;
+  secretHash: string;
+  revoked: boolean;
+  perSecond: number | null;
+  perHour: number | null;
+}
+
+export async function findKeyWithLimits(prisma: PrismaClient, prefix: string): Promise<KeyWithLimits | null> {
+  const rows = await prisma.$queryRaw<KeyWithLimits[]>`
+    SELECT k."workspaceId", k."id" AS "keyId", k."secretHash", (k."revokedAt" IS NOT NULL) AS "revoked",
+           COALESCE(os."limit", ps."limit") AS "perSecond", COALESCE(oh."limit", ph."limit") AS "perHour"
+    FROM "ApiKey" k
+    LEFT JOIN "Subscription" s ON s."workspaceId" = k."workspaceId" AND s."status" = 'ACTIVE'
+    LEFT JOIN "PlanRateLimit" ps ON ps."planId" = s."planId" AND ps."window" = 'SECOND'
+    LEFT JOIN "PlanRateLimit" ph ON ph."planId" = s."planId" AND ph."window" = 'HOUR'
+    LEFT JOIN "WorkspaceRateLimit" os ON os."workspaceId" = k."workspaceId" AND os."window" = 'SECOND'
+    LEFT JOIN "WorkspaceRateLimit" oh ON oh."workspaceId" = k."workspaceId" AND oh."window" = 'HOUR'
+    WHERE k."prefix" = ${prefix}
+    LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+/** R9.3 / R11: support sets a custom limit for one workspace (null removes it). */
+export async function setWorkspaceRateLimit(
+  tx: Tx,
+  input: { workspaceId: string; window: "SECOND" | "HOUR"; limit: number | null; reason: string; actor: { id: string | null; email: string; role: string }; now: Date },
+): Promise<void> {
+  if (input.limit === null) {
+    await tx.workspaceRateLimit.deleteMany({ where: { workspaceId: input.workspaceId, window: input.window } });
+  } else {
+    await tx.workspaceRateLimit.upsert({
+      where: { workspaceId_window: { workspaceId: input.workspaceId, window: input.window } },
+      create: { workspaceId: input.workspaceId, window: input.window, limit: input.limit, reason: input.reason, setById: input.actor.id, createdAt: input.now },
+      update: { limit: input.limit, reason: input.reason, setById: input.actor.id, createdAt: input.now },
+    });
+  }
+  await writeAudit(tx, {
+    workspaceId: input.workspaceId,
+    actor: input.actor,
+    action: "rate_limit.set",
+    reason: input.reason,
+    detail: { window: input.window, limit: input.limit },
+    now: input.now,
+  });
+}
+
+/** Flushes the API's in-memory counters: refused calls per minute and reason, keys' last use. */
+export async function recordApiActivity(
+  prisma: PrismaClient,
+  refusals: { workspaceId: string; minute: Date; reason: string; count: number }[],
+  keysUsed: { workspaceId: string; keyId: string; at: Date }[],
+): Promise<void> {
+  if (refusals.length > 0) {
+    await prisma.$executeRaw`
+      INSERT INTO "RefusedCallMinute" ("workspaceId", "minute", "reason", "count")
+      SELECT * FROM unnest(${refusals.map((r) => r.workspaceId)}::uuid[], ${refusals.map((r) => r.minute.toISOString())}::timestamp[],
+                           ${refusals.map((r) => r.reason)}::text[], ${refusals.map((r) => r.count)}::int[])
+      ON CONFLICT ("workspaceId", "minute", "reason") DO UPDATE SET "count" = "RefusedCallMinute"."count" + EXCLUDED."count"`;
+  }
+  if (keysUsed.length > 0) {
+    await prisma.$executeRaw`
+      UPDATE "ApiKey" AS k SET "lastUsedAt" = GREATEST(COALESCE(k."lastUsedAt", v."at"), v."at")
+      FROM unnest(${keysUsed.map((k) => k.workspaceId)}::uuid[], ${keysUsed.map((k) => k.keyId)}::uuid[], ${keysUsed.map((k) => k.at.toISOString())}::timestamp[])
+        AS v("workspaceId", "id", "at")
+      WHERE k."workspaceId" = v."workspaceId" AND k."id" = v."id"`;
+  }
+}

@@ -1,0 +1,110 @@
+// The shared rate limiter on Redis (R13: used when REDIS_URL is set), so that
+// every app instance counts against the same limits.
+//
+// When Redis cannot answer — down, restarting, unreachable, slower than
+// `timeoutMs` — the check FAILS OPEN: the request is admitted without a limit.
+// The limiter protects the platform from bursts; it must not take the
+// metering API (and with it every customer's billing) down with it. After a
+// failure, checks skip Redis for a second (so a hung Redis does not add the
+// timeout to every request), then try it again: the limits return within a
+// second of Redis. The outage is logged at most once a minute, not per request.
+import Redis from "ioredis";
+import { assertRateLimits, RATE_LIMIT_WINDOW_MS, type Decision, type RateLimit, type RateLimiter } from "./limits";
+import { CHECK_RATE_LIMITS_LUA, rateLimitKey } from "./redis-script";
+
+export interface RedisRateLimiterOptions {
+  redisUrl: string;
+  /** Prefix of every key (default "md:rl:"). */
+  keyPrefix?: string;
+  /** A check that gets no answer within this many ms fails open (default 250). */
+  timeoutMs?: number;
+  /** Where the once-a-minute outage message goes (default console.warn). */
+  log?: (message: string) => void;
+}
+
+type CheckReply = [admitted: number, windowIndex?: number, retryAfterMs?: number];
+type LimiterClient = Redis & { checkRateLimits(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<CheckReply> };
+
+const DEFAULT_KEY_PREFIX = "md:rl:";
+const DEFAULT_TIMEOUT_MS = 250;
+const LOG_EVERY_MS = 60_000;
+const SKIP_AFTER_FAILURE_MS = 1_000;
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: LimiterClient;
+  private readonly keyPrefix: string;
+  private readonly log: (message: string) => void;
+  private lastLoggedAt = Number.NEGATIVE_INFINITY;
+  private admittedUnlimited = 0;
+  private skipRedisUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(options: RedisRateLimiterOptions) {
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.log = options.log ?? ((message) => console.warn(message));
+    const client = new Redis(options.redisUrl, {
+      commandTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // Checks queued while a connection attempt fails are rejected at once…
+      maxRetriesPerRequest: 0,
+      // …and a check that already failed open is not replayed (and counted) later.
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    });
+    // Without a listener ioredis prints every failed reconnect; one line a minute is enough.
+    client.on("error", (error: Error) => this.logOutage(error.message));
+    // EVALSHA, falling back to EVAL (which loads the script) after a Redis restart.
+    client.defineCommand("checkRateLimits", { lua: CHECK_RATE_LIMITS_LUA });
+    this.redis = client as LimiterClient;
+  }
+
+  /** `nowMs` is ignored: the script reads the Redis server's clock (TIME). */
+  async check(key: string, limits: readonly RateLimit[], _nowMs?: number): Promise<Decision> {
+    assertRateLimits(limits);
+    if (limits.length === 0) return { allowed: true };
+    // During an outage do not even queue the check: admit it at once.
+    const status = this.redis.status;
+    if (status === "reconnecting" || status === "close" || status === "end") {
+      return this.failOpen(`Redis connection is ${status}`);
+    }
+    if (Date.now() < this.skipRedisUntil) return this.failOpen("a recent check failed");
+
+    const keys = limits.map(({ window }) => rateLimitKey(this.keyPrefix, key, window));
+    const args = limits.flatMap(({ window, limit }) => [RATE_LIMIT_WINDOW_MS[window], limit]);
+    let reply: CheckReply;
+    try {
+      reply = await this.redis.checkRateLimits(keys.length, ...keys, ...args);
+    } catch (error) {
+      this.skipRedisUntil = Date.now() + SKIP_AFTER_FAILURE_MS;
+      return this.failOpen(error instanceof Error ? error.message : String(error));
+    }
+    const [admitted, windowIndex, retryAfterMs] = reply;
+    if (admitted === 1) return { allowed: true };
+    const refused = windowIndex === undefined ? undefined : limits[windowIndex - 1];
+    if (refused === undefined || retryAfterMs === undefined) return this.failOpen(`unexpected reply ${JSON.stringify(reply)}`);
+    return { allowed: false, window: refused.window, limit: refused.limit, retryAfterMs };
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === "end") return;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  private failOpen(reason: string): Decision {
+    this.admittedUnlimited += 1;
+    this.logOutage(reason);
+    return { allowed: true };
+  }
+
+  private logOutage(reason: string): void {
+    const now = Date.now();
+    if (now - this.lastLoggedAt < LOG_EVERY_MS) return;
+    this.lastLoggedAt = now;
+    this.log(
+      `[rate-limit] Redis unavailable (${reason}): admitting requests without a rate limit (${this.admittedUnlimited} since the last message)`,
+    );
+    this.admittedUnlimited = 0;
+  }
+}
