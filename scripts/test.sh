@@ -44,6 +44,7 @@ check build npx --no-install next build
 if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ] && [[ " ${projects[*]} " == *" postgres "* ]]; then
   step "HTTP API against the production build (PostgreSQL + Redis)"
   npx --no-install vitest run --project http --reporter=default --reporter=json --outputFile.json="$LOGS/vitest-http.json" || failed_steps+=(http)
+  check crash-test npm run --silent test:crash
 fi
 
 if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ]; then
