@@ -1,5 +1,6 @@
 // API keys by their visible prefix only: the secret is shown once at creation
 // and never stored (R10), and support never sees it (R11).
+import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { DateText } from "./dates";
@@ -13,7 +14,11 @@ export interface ApiKeyTableRow {
   revokedAt: Date | null;
 }
 
-export function ApiKeyTable({ keys }: { keys: ApiKeyTableRow[] }) {
+/**
+ * `actions` renders the controls of an active key's row (the dashboard's
+ * "Revoke" for people who manage billing); without it the table only reads.
+ */
+export function ApiKeyTable({ keys, actions }: { keys: ApiKeyTableRow[]; actions?: (key: ApiKeyTableRow) => ReactNode }) {
   return (
     <Table label="API keys">
       <THead>
@@ -23,6 +28,11 @@ export function ApiKeyTable({ keys }: { keys: ApiKeyTableRow[] }) {
           <Th>Created</Th>
           <Th>Last used</Th>
           <Th>Status</Th>
+          {actions ? (
+            <Th align="right">
+              <span className="sr-only">Actions</span>
+            </Th>
+          ) : null}
         </tr>
       </THead>
       <TBody>
@@ -54,6 +64,7 @@ export function ApiKeyTable({ keys }: { keys: ApiKeyTableRow[] }) {
                 </Badge>
               )}
             </Td>
+            {actions ? <Td align="right">{key.revokedAt ? null : actions(key)}</Td> : null}
           </Tr>
         ))}
       </TBody>

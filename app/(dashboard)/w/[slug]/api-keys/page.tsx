@@ -3,15 +3,18 @@ import { KeyRound } from "lucide-react";
 import type { Metadata } from "next";
 import { ApiKeyTable } from "@/components/billing/api-key-table";
 import { ManagerActions } from "@/components/billing/view-only-note";
-import { ComingSoonButton } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/lib/auth/access";
 import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { MAX_ACTIVE_API_KEYS } from "@/lib/db/api-keys";
 import { listApiKeys } from "@/lib/db/queries/dashboard";
 import { env } from "@/lib/env";
+import { CreateKeyDialog } from "./create-key-dialog";
+import { RevokeKeyButton } from "./revoke-key-button";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -23,6 +26,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
   const { APP_URL, PORT } = env();
   const origin = (APP_URL ?? `http://localhost:${PORT}`).replace(/\/$/, "");
   const active = keys.filter((key) => !key.revokedAt).length;
+  const atLimit = active >= MAX_ACTIVE_API_KEYS;
 
   return (
     <>
@@ -31,10 +35,19 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         description="Keys authenticate your calls to the metering API. A key's secret is shown once, when it is created; here you see its prefix only."
         actions={
           <ManagerActions canManage={canManage}>
-            <ComingSoonButton variant="primary">Create key</ComingSoonButton>
+            <CreateKeyDialog
+              slug={ctx.workspace.slug}
+              disabledReason={atLimit ? `A workspace can hold ${MAX_ACTIVE_API_KEYS} active keys; revoke one first.` : undefined}
+            />
           </ManagerActions>
         }
       />
+
+      {canManage && atLimit ? (
+        <Alert tone="info" title={`This workspace has ${MAX_ACTIVE_API_KEYS} active keys, the most it can hold`} className="mb-6">
+          Revoke a key you no longer use to create a new one.
+        </Alert>
+      ) : null}
 
       {keys.length === 0 ? (
         <EmptyState
@@ -48,7 +61,10 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
             {active} active {active === 1 ? "key" : "keys"}
             {keys.length > active ? `, ${keys.length - active} revoked` : ""}
           </p>
-          <ApiKeyTable keys={keys} />
+          <ApiKeyTable
+            keys={keys}
+            actions={canManage ? (key) => <RevokeKeyButton slug={ctx.workspace.slug} keyId={key.id} name={key.name} /> : undefined}
+          />
         </>
       )}
 
