@@ -251,3 +251,38 @@ export async function getInvoiceByNumber(db: Reader, workspaceId: string, number
     },
   });
 }
+
+// ---------------------------------------------------------------- limits and refusals
+
+/** R9.3 / R10: the workspace's rate limits (plan or support override) and refused calls by reason. */
+export async function getLimitsAndRefusals(db: Reader, workspaceId: string, since: Date) {
+  const [subscription, overrides, refusals] = await Promise.all([
+    db.subscription.findFirst({
+      where: { workspaceId, status: "ACTIVE" },
+      select: { plan: { select: { name: true, rateLimits: { select: { window: true, limit: true } } } } },
+    }),
+    db.workspaceRateLimit.findMany({ where: { workspaceId }, select: { window: true, limit: true, reason: true } }),
+    db.refusedCallMinute.groupBy({
+      by: ["reason"],
+      where: { workspaceId, minute: { gte: since } },
+      _sum: { count: true },
+      _max: { minute: true },
+    }),
+  ]);
+  const windows = ["SECOND", "HOUR"] as const;
+  const limits = windows
+    .map((window) => {
+      const override = overrides.find((o) => o.window === window);
+      const plan = subscription?.plan.rateLimits.find((l) => l.window === window);
+      if (override) return { window, limit: override.limit, source: "support" as const, reason: override.reason };
+      if (plan) return { window, limit: plan.limit, source: "plan" as const, reason: subscription!.plan.name };
+      return null;
+    })
+    .filter((limit) => limit !== null);
+  return {
+    limits,
+    refusals: refusals
+      .map((r) => ({ reason: r.reason, count: r._sum.count ?? 0, lastAt: r._max.minute }))
+      .sort((a, b) => b.count - a.count),
+  };
+}

@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CreditsWithUsd } from "@/components/billing/credit-amount";
-import { formatDateRange } from "@/components/billing/dates";
+import { DateText, formatDateRange } from "@/components/billing/dates";
 import { LazyUsageChart, type UsageChartDay } from "@/components/billing/usage-chart-lazy";
 import { buttonClassName } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -15,12 +15,25 @@ import { requireWorkspace } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { listOperationTypes } from "@/lib/db/queries/catalog";
-import { getDailyUsage } from "@/lib/db/queries/dashboard";
+import { getDailyUsage, getLimitsAndRefusals } from "@/lib/db/queries/dashboard";
 import { formatCount } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Usage" };
 
 const DAYS = 30;
+const REFUSALS_DAYS = 7;
+
+// R2.4 / R10: why calls were refused, in the customer's words.
+const refusalLabels: Record<string, { label: string; help: string }> = {
+  throttled: { label: "Over the rate limit", help: "Back off for Retry-After seconds and retry with the same Idempotency-Key." },
+  insufficient_credits: { label: "Out of credits", help: "Top up, turn flex billing on, or wait for the next period." },
+  arrears: { label: "In arrears", help: "Pay the open invoice to use flex again." },
+  spend_cap: { label: "Spend cap reached", help: "Raise the monthly spend cap in Settings." },
+  retention: { label: "Account suspended", help: "Pay the open invoice to restore service." },
+  invalid_key: { label: "Revoked API key", help: "Use an active key from the API keys page." },
+  invalid_body: { label: "Invalid request", help: "The response's details name the field to fix." },
+  idempotency_mismatch: { label: "Idempotency key reused", help: "Use a new key for a different request." },
+};
 
 const sourceLabels = [
   { key: "included", label: "Included" },
@@ -33,9 +46,11 @@ export default async function UsagePage({ params }: { params: Promise<{ slug: st
   const { slug } = await params;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [usage, operationTypes] = await Promise.all([
-    getDailyUsage(prisma, ctx.workspace.id, now(), DAYS),
+  const at = now();
+  const [usage, operationTypes, guard] = await Promise.all([
+    getDailyUsage(prisma, ctx.workspace.id, at, DAYS),
     listOperationTypes(prisma),
+    getLimitsAndRefusals(prisma, ctx.workspace.id, new Date(at.getTime() - REFUSALS_DAYS * 86_400_000)),
   ]);
 
   const first = usage.days[0];
@@ -139,6 +154,57 @@ export default async function UsagePage({ params }: { params: Promise<{ slug: st
           </div>
         </>
       )}
+
+      <Section
+        title="Rate limits and refused calls"
+        description={`Calls over a limit get HTTP 429 and are not charged. Refused calls of the last ${REFUSALS_DAYS} days, by reason; they are never counted as usage.`}
+      >
+        <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
+          <Card role="region" aria-label="Rate limits">
+            <CardHeader>
+              <CardTitle>Rate limits</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <ul className="space-y-3">
+                {guard.limits.map((limit) => (
+                  <li key={limit.window} className="flex items-baseline justify-between gap-3">
+                    <span className="font-semibold tabular-nums">
+                      {formatCount(limit.limit)} requests per {limit.window === "SECOND" ? "second" : "hour"}
+                    </span>
+                    <span className="text-[13px] text-muted-foreground">{limit.source === "support" ? `Custom: ${limit.reason}` : `${limit.reason} plan`}</span>
+                  </li>
+                ))}
+              </ul>
+            </CardContent>
+          </Card>
+          {guard.refusals.length === 0 ? (
+            <EmptyState icon={Activity} title="No refused calls" description={`No call was refused in the last ${REFUSALS_DAYS} days.`} />
+          ) : (
+            <Table label="Refused calls">
+              <THead>
+                <tr>
+                  <Th>Reason</Th>
+                  <Th>What to do</Th>
+                  <Th align="right">Calls</Th>
+                  <Th align="right">Last</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {guard.refusals.map((refusal) => (
+                  <Tr key={refusal.reason}>
+                    <Td className="font-medium">{refusalLabels[refusal.reason]?.label ?? refusal.reason}</Td>
+                    <Td className="text-muted-foreground">{refusalLabels[refusal.reason]?.help ?? ""}</Td>
+                    <Td numeric>{formatCount(refusal.count)}</Td>
+                    <Td numeric className="whitespace-nowrap text-muted-foreground">
+                      {refusal.lastAt ? <DateText date={refusal.lastAt} withTime /> : "—"}
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </div>
+      </Section>
     </>
   );
 }
