@@ -44,6 +44,6 @@ test.describe("metering API and the dashboard", () => {
     expect(Object.values(sources).reduce((sum, v) => sum + BigInt(v), 0n)).toBe(BigInt(body.usage.credits));
     const after = await (await request.get("/api/v1/balance", { headers: { authorization: `Bearer ${key}` } })).json();
     const spent = (b: { balance: { included: string; prepaid: string } }) => BigInt(b.balance.included) + BigInt(b.balance.prepaid);
-    expect(spent(before) - spent(after)).toBe(BigInt(sources.included) + BigInt(sources.prepaid));
+    expect(spent(before) - spent(after)).toBe(BigInt(sources.included ?? "0") + BigInt(sources.prepaid ?? "0"));
   });
 });
