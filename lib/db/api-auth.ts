@@ -7,6 +7,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db";
 import { writeAudit } from "./audit";
+import { pgArray } from "@/lib/db/sql-array";
 
 export interface KeyWithLimits {
   workspaceId: string;
@@ -65,14 +66,14 @@ export async function recordApiActivity(
   if (refusals.length > 0) {
     await prisma.$executeRaw`
       INSERT INTO "RefusedCallMinute" ("workspaceId", "minute", "reason", "count")
-      SELECT * FROM unnest(${refusals.map((r) => r.workspaceId)}::uuid[], ${refusals.map((r) => r.minute.toISOString())}::timestamp[],
-                           ${refusals.map((r) => r.reason)}::text[], ${refusals.map((r) => r.count)}::int[])
+      SELECT * FROM unnest(${pgArray(refusals.map((r) => r.workspaceId))}::uuid[], ${pgArray(refusals.map((r) => r.minute.toISOString()))}::timestamp[],
+                           ${pgArray(refusals.map((r) => r.reason))}::text[], ${pgArray(refusals.map((r) => r.count))}::int[])
       ON CONFLICT ("workspaceId", "minute", "reason") DO UPDATE SET "count" = "RefusedCallMinute"."count" + EXCLUDED."count"`;
   }
   if (keysUsed.length > 0) {
     await prisma.$executeRaw`
       UPDATE "ApiKey" AS k SET "lastUsedAt" = GREATEST(COALESCE(k."lastUsedAt", v."at"), v."at")
-      FROM unnest(${keysUsed.map((k) => k.workspaceId)}::uuid[], ${keysUsed.map((k) => k.keyId)}::uuid[], ${keysUsed.map((k) => k.at.toISOString())}::timestamp[])
+      FROM unnest(${pgArray(keysUsed.map((k) => k.workspaceId))}::uuid[], ${pgArray(keysUsed.map((k) => k.keyId))}::uuid[], ${pgArray(keysUsed.map((k) => k.at.toISOString()))}::timestamp[])
         AS v("workspaceId", "id", "at")
       WHERE k."workspaceId" = v."workspaceId" AND k."id" = v."id"`;
   }

@@ -11,6 +11,7 @@ import { createInvoice } from "@/lib/db/invoices";
 import { expirePackage, grantPackage } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 import { advanceSubscription, dueSubscriptions } from "./subscriptions";
+import { renewBatch } from "./batch-renewals";
 import { issueHourlyStatements } from "./statements";
 
 export interface ClockOptions {
@@ -43,11 +44,26 @@ export async function runBillingClock(prisma: PrismaClient, options: ClockOption
     const due = await dueSubscriptions(prisma, options.now, 500, after);
     if (due.length === 0) break;
     after = due[due.length - 1]!.workspaceId;
+    // Plain renewals set-based, 100 workspaces a transaction; the rest one by one.
+    const chunks: (typeof due)[] = [];
+    for (let i = 0; i < due.length; i += 100) chunks.push(due.slice(i, i + 100));
+    const left: typeof due = [];
+    let nextChunk = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(2, chunks.length) }, async () => {
+        while (nextChunk < chunks.length) {
+          const result = await renewBatch(prisma, chunks[nextChunk++]!, options.now, options.creditsPerUsd);
+          summary.subscriptionEvents += result.renewed.length;
+          summary.invoices += result.renewed.filter((r) => r.invoice).length;
+          left.push(...result.left);
+        }
+      }),
+    );
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(concurrency, due.length) }, async () => {
-        while (next < due.length) {
-          const item = due[next++]!;
+      Array.from({ length: Math.min(concurrency, left.length) }, async () => {
+        while (next < left.length) {
+          const item = left[next++]!;
           const result = await advanceSubscription(prisma, item.workspaceId, item.id, options.now, options.creditsPerUsd);
           summary.subscriptionEvents += result.events.length;
           summary.invoices += result.invoices.length;

@@ -84,11 +84,13 @@ async function applyNextEvent(tx: Tx, workspaceId: string, subscriptionId: strin
   // The balance row is the workspace's lock: debits and these writes never interleave.
   const current = await lockSubscriptionState(tx, workspaceId);
   if (!current || current.subscriptionId !== subscriptionId) return null;
-  const [event] = nextEvents(current.state, now);
+  const events = nextEvents(current.state, now);
+  const [event] = events;
   if (!event) return null;
   const label = `${event.kind}@${event.at.toISOString()}`;
   const invoice = await applyEvent(tx, { workspaceId, subscriptionId, event, creditsPerUsd });
-  return { event: label, invoice, ended: event.kind === "cancel" };
+  // The plan had only this event: nothing more is due, no need for a transaction that finds nothing.
+  return { event: label, invoice, ended: event.kind === "cancel" || events.length === 1 };
 }
 
 interface EventInput {
@@ -110,7 +112,8 @@ async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsP
     data: { closedAt: event.at, closeReason },
   });
   const invoiceKey = `${subKey}:close:${event.closedPeriod.end.toISOString()}`;
-  const invoice = event.invoice ? await issueClosingInvoice(tx, workspaceId, invoiceKey, event.invoice, event.at, creditsPerUsd, event.at) : null;
+  // Last: the invoice number locks the deployment-wide counter row until commit.
+  const closing = () => (event.invoice ? issueClosingInvoice(tx, workspaceId, invoiceKey, event.invoice, event.at, creditsPerUsd, event.at) : null);
 
   if (event.kind === "cancel") {
     // R4.6: included credits are forfeited, prepaid stays, the workspace goes back to Free.
@@ -125,12 +128,12 @@ async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsP
     const freeTerms = planTerms(free);
     const next: NextPeriod = { plan: freeTerms, periodStart: event.at, periodEnd: periodEndFor(freeTerms, event.at, anchorDay), anchorDay, includedCredits: free.includedCredits };
     await openPeriod(tx, workspaceId, created.id, free.id, next);
-    return invoice;
+    return closing();
   }
 
   const plan = await tx.plan.findUniqueOrThrow({ where: { code: event.plan.code }, select: { id: true } });
   await openPeriod(tx, workspaceId, subscriptionId, plan.id, event);
-  return invoice;
+  return closing();
 }
 
 /** The next period of a subscription: its row, its included credits (R5.1), and the subscription's dates. */

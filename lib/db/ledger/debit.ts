@@ -21,6 +21,7 @@ import { withTransactionRetry } from "./retry";
 
 export type { BalanceSnapshot, DebitOutcome, DebitRequest, RefusalReason, SourceCredits } from "./debit-types";
 import type { BalanceSnapshot, DebitOutcome, DebitRequest, SourceCredits } from "./debit-types";
+import { pgArray } from "@/lib/db/sql-array";
 
 export interface RatingCatalog {
   types: Map<string, { id: string; code: string; tiers: Tier[] }>;
@@ -70,15 +71,9 @@ export async function debitBatch(prisma: PrismaClient, requests: DebitRequest[],
 async function applyDebits(tx: Tx, requests: DebitRequest[], { catalog, creditsPerUsd }: DebitContext): Promise<DebitOutcome[]> {
   const workspaceIds = [...new Set(requests.map((r) => r.workspaceId))].sort();
   const states = await lockStates(tx, workspaceIds);
-
-  // Already applied keys (a retry, or a duplicate inside this batch).
-  const replays = await findAppliedDebits(tx, requests);
-
   const months = [...new Set(requests.map((r) => calendarMonthStart(r.at).toISOString()))];
-  const counterRows = await tx.$queryRaw<{ workspaceId: string; month: Date; operationTypeId: string; operations: bigint }[]>`
-    SELECT "workspaceId", "month", "operationTypeId", "operations" FROM "MonthlyUsageCounter"
-    WHERE "workspaceId" = ANY(${workspaceIds}::uuid[]) AND "month" = ANY(${months}::date[])`;
-  const counters = new Map(counterRows.map((c) => [key(c.workspaceId, c.month.toISOString(), c.operationTypeId), { value: c.operations, changed: false }]));
+  // After the lock, in a new statement (a new snapshot): packages, replays and month counters in one round trip.
+  const { replays, counters } = await readLockedFacts(tx, states, requests, workspaceIds, months);
 
   const outcomes: DebitOutcome[] = [];
   const events: Prisma.UsageEventCreateManyInput[] = [];
@@ -221,30 +216,49 @@ async function lockStates(tx: Tx, workspaceIds: string[]): Promise<Map<string, L
     JOIN "Workspace" w ON w."id" = b."workspaceId"
     LEFT JOIN "Subscription" s ON s."workspaceId" = b."workspaceId" AND s."status" = 'ACTIVE'
     LEFT JOIN "Plan" p ON p."id" = s."planId"
-    WHERE b."workspaceId" = ANY(${workspaceIds}::uuid[])
+    WHERE b."workspaceId" = ANY(${pgArray(workspaceIds)}::uuid[])
     ORDER BY b."workspaceId"
     FOR UPDATE OF b`;
-  const packages = await tx.$queryRaw<{ workspaceId: string; id: string; operationTypeId: string; remainingOperations: bigint; expiresAt: Date }[]>`
-    SELECT "workspaceId", "id", "operationTypeId", "remainingOperations", "expiresAt" FROM "PackagePurchase"
-    WHERE "workspaceId" = ANY(${workspaceIds}::uuid[]) AND "status" = 'ACTIVE' AND "remainingOperations" > 0`;
   const states = new Map<string, LockedState>();
   for (const row of rows) states.set(row.workspaceId, { ...row, packages: [], changed: false });
-  for (const pkg of packages) states.get(pkg.workspaceId)?.packages.push({ ...pkg, used: false });
   return states;
 }
 
-async function findAppliedDebits(tx: Tx, requests: DebitRequest[]) {
-  const rows = await tx.$queryRaw<{ workspaceId: string; idempotencyKey: string; operations: bigint; credits: bigint; includedCredits: bigint; packageCredits: bigint; prepaidCredits: bigint; flexCredits: bigint }[]>`
-    SELECT e."workspaceId", e."idempotencyKey", e."operations", e."credits", e."includedCredits", e."packageCredits", e."prepaidCredits", e."flexCredits"
-    FROM "UsageEvent" e
-    JOIN unnest(${requests.map((r) => r.workspaceId)}::uuid[], ${requests.map((r) => r.idempotencyKey)}::text[]) AS k("workspaceId", "idempotencyKey")
-      ON e."workspaceId" = k."workspaceId" AND e."idempotencyKey" = k."idempotencyKey"`;
-  return new Map(
-    rows.map((r) => [
+const utc = (timestamp: string) => new Date(`${timestamp}Z`);
+
+async function readLockedFacts(tx: Tx, states: Map<string, LockedState>, requests: DebitRequest[], workspaceIds: string[], months: string[]) {
+  type Facts = {
+    packages: { workspaceId: string; id: string; operationTypeId: string; remainingOperations: string; expiresAt: string }[];
+    replays: { workspaceId: string; idempotencyKey: string; operations: string; credits: string; includedCredits: string; packageCredits: string; prepaidCredits: string; flexCredits: string }[];
+    counters: { workspaceId: string; month: string; operationTypeId: string; operations: string }[];
+  };
+  const [facts] = await tx.$queryRaw<Facts[]>`
+    SELECT
+      (SELECT COALESCE(json_agg(json_build_object('workspaceId', p."workspaceId", 'id', p."id", 'operationTypeId', p."operationTypeId",
+                 'remainingOperations', p."remainingOperations"::text, 'expiresAt', p."expiresAt")), '[]')
+       FROM "PackagePurchase" p
+       WHERE p."workspaceId" = ANY(${pgArray(workspaceIds)}::uuid[]) AND p."status" = 'ACTIVE' AND p."remainingOperations" > 0) AS "packages",
+      (SELECT COALESCE(json_agg(json_build_object('workspaceId', e."workspaceId", 'idempotencyKey', e."idempotencyKey",
+                 'operations', e."operations"::text, 'credits', e."credits"::text, 'includedCredits', e."includedCredits"::text,
+                 'packageCredits', e."packageCredits"::text, 'prepaidCredits', e."prepaidCredits"::text, 'flexCredits', e."flexCredits"::text)), '[]')
+       FROM "UsageEvent" e
+       JOIN unnest(${pgArray(requests.map((r) => r.workspaceId))}::uuid[], ${pgArray(requests.map((r) => r.idempotencyKey))}::text[]) AS k("workspaceId", "idempotencyKey")
+         ON e."workspaceId" = k."workspaceId" AND e."idempotencyKey" = k."idempotencyKey") AS "replays",
+      (SELECT COALESCE(json_agg(json_build_object('workspaceId', c."workspaceId", 'month', c."month", 'operationTypeId', c."operationTypeId",
+                 'operations', c."operations"::text)), '[]')
+       FROM "MonthlyUsageCounter" c
+       WHERE c."workspaceId" = ANY(${pgArray(workspaceIds)}::uuid[]) AND c."month" = ANY(${pgArray(months)}::date[])) AS "counters"`;
+  for (const pkg of facts!.packages) {
+    states.get(pkg.workspaceId)?.packages.push({ workspaceId: pkg.workspaceId, id: pkg.id, operationTypeId: pkg.operationTypeId, remainingOperations: BigInt(pkg.remainingOperations), expiresAt: utc(pkg.expiresAt), used: false } as LockedState["packages"][number]);
+  }
+  const replays = new Map(
+    facts!.replays.map((r) => [
       key(r.workspaceId, r.idempotencyKey),
-      { operations: r.operations, credits: r.credits, sources: { included: r.includedCredits, package: r.packageCredits, prepaid: r.prepaidCredits, flex: r.flexCredits } },
+      { operations: BigInt(r.operations), credits: BigInt(r.credits), sources: { included: BigInt(r.includedCredits), package: BigInt(r.packageCredits), prepaid: BigInt(r.prepaidCredits), flex: BigInt(r.flexCredits) } },
     ]),
   );
+  const counters = new Map(facts!.counters.map((c) => [key(c.workspaceId, utc(`${c.month}T00:00:00`).toISOString(), c.operationTypeId), { value: BigInt(c.operations), changed: false }]));
+  return { replays, counters };
 }
 
 async function writeDebits(
@@ -257,43 +271,51 @@ async function writeDebits(
 ) {
   if (states.length === 0) return;
   const text = (values: bigint[]) => values.map(String);
-  await tx.$executeRaw`
-    UPDATE "CreditBalance" AS b SET "included" = v."included", "prepaid" = v."prepaid", "flexUsed" = v."flexUsed", "updatedAt" = now()
-    FROM unnest(${states.map((s) => s.workspaceId)}::uuid[], ${text(states.map((s) => s.included))}::bigint[],
-                ${text(states.map((s) => s.prepaid))}::bigint[], ${text(states.map((s) => s.flexUsed))}::bigint[])
-      AS v("workspaceId", "included", "prepaid", "flexUsed")
-    WHERE b."workspaceId" = v."workspaceId"`;
-
   const changedCounters = [...counters].filter(([, c]) => c.changed).map(([k, c]) => [...k.split("|"), String(c.value)] as [string, string, string, string]);
-  if (changedCounters.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO "MonthlyUsageCounter" ("workspaceId", "month", "operationTypeId", "operations")
-      SELECT * FROM unnest(${changedCounters.map((c) => c[0])}::uuid[], ${changedCounters.map((c) => c[1])}::date[],
-                           ${changedCounters.map((c) => c[2])}::uuid[], ${changedCounters.map((c) => c[3])}::bigint[])
-      ON CONFLICT ("workspaceId", "month", "operationTypeId") DO UPDATE SET "operations" = EXCLUDED."operations"`;
-  }
-
   const usedPackages = states.flatMap((s) => s.packages.filter((p) => p.used).map((p) => ({ workspaceId: s.workspaceId, ...p })));
-  if (usedPackages.length > 0) {
-    await tx.$executeRaw`
+  const ev = <K extends keyof Prisma.UsageEventCreateManyInput>(k: K) => events.map((e) => e[k] ?? null);
+  const evBig = <K extends keyof Prisma.UsageEventCreateManyInput>(k: K) => events.map((e) => String(e[k] ?? 0));
+  const le = <K extends keyof Prisma.LedgerEntryCreateManyInput>(k: K) => ledger.map((e) => e[k] ?? null);
+  const col = <K extends keyof (typeof rollups)[number]>(k: K) => rollups.map((r) => r[k]);
+  // Every write of the batch in one statement (data-modifying CTEs all run, referenced or not).
+  await tx.$executeRaw`
+    WITH balances AS (
+      UPDATE "CreditBalance" AS b SET "included" = v."included", "prepaid" = v."prepaid", "flexUsed" = v."flexUsed", "updatedAt" = now()
+      FROM unnest(${pgArray(states.map((s) => s.workspaceId))}::uuid[], ${pgArray(text(states.map((s) => s.included)))}::bigint[],
+                  ${pgArray(text(states.map((s) => s.prepaid)))}::bigint[], ${pgArray(text(states.map((s) => s.flexUsed)))}::bigint[])
+        AS v("workspaceId", "included", "prepaid", "flexUsed")
+      WHERE b."workspaceId" = v."workspaceId"
+    ), counters AS (
+      INSERT INTO "MonthlyUsageCounter" ("workspaceId", "month", "operationTypeId", "operations")
+      SELECT * FROM unnest(${pgArray(changedCounters.map((c) => c[0]))}::uuid[], ${pgArray(changedCounters.map((c) => c[1]))}::date[],
+                           ${pgArray(changedCounters.map((c) => c[2]))}::uuid[], ${pgArray(changedCounters.map((c) => c[3]))}::bigint[])
+      ON CONFLICT ("workspaceId", "month", "operationTypeId") DO UPDATE SET "operations" = EXCLUDED."operations"
+    ), packages AS (
       UPDATE "PackagePurchase" AS p SET "remainingOperations" = v."remaining",
         "status" = CASE WHEN v."remaining" = 0 THEN 'EXHAUSTED'::"PurchaseStatus" ELSE p."status" END
-      FROM unnest(${usedPackages.map((p) => p.workspaceId)}::uuid[], ${usedPackages.map((p) => p.id)}::uuid[],
-                  ${text(usedPackages.map((p) => p.remainingOperations))}::bigint[]) AS v("workspaceId", "id", "remaining")
-      WHERE p."workspaceId" = v."workspaceId" AND p."id" = v."id"`;
-  }
-
-  if (events.length > 0) await tx.usageEvent.createMany({ data: events });
-  if (ledger.length > 0) await tx.ledgerEntry.createMany({ data: ledger });
-  if (rollups.length > 0) {
-    const col = <K extends keyof (typeof rollups)[number]>(k: K) => rollups.map((r) => r[k]);
-    await tx.$executeRaw`
+      FROM unnest(${pgArray(usedPackages.map((p) => p.workspaceId))}::uuid[], ${pgArray(usedPackages.map((p) => p.id))}::uuid[],
+                  ${pgArray(text(usedPackages.map((p) => p.remainingOperations)))}::bigint[]) AS v("workspaceId", "id", "remaining")
+      WHERE p."workspaceId" = v."workspaceId" AND p."id" = v."id"
+    ), usage_events AS (
+      INSERT INTO "UsageEvent" ("workspaceId", "occurredAt", "operationTypeId", "operations", "credits", "includedCredits",
+                                "packageCredits", "prepaidCredits", "flexCredits", "apiKeyId", "requestId", "idempotencyKey")
+      SELECT * FROM unnest(${pgArray(ev("workspaceId"))}::uuid[], ${pgArray(events.map((e) => (e.occurredAt as Date).toISOString()))}::timestamp[],
+                           ${pgArray(ev("operationTypeId"))}::uuid[], ${pgArray(evBig("operations"))}::bigint[], ${pgArray(evBig("credits"))}::bigint[],
+                           ${pgArray(evBig("includedCredits"))}::bigint[], ${pgArray(evBig("packageCredits"))}::bigint[], ${pgArray(evBig("prepaidCredits"))}::bigint[],
+                           ${pgArray(evBig("flexCredits"))}::bigint[], ${pgArray(ev("apiKeyId"))}::uuid[], ${pgArray(ev("requestId"))}::text[], ${pgArray(ev("idempotencyKey"))}::text[])
+    ), ledger AS (
+      INSERT INTO "LedgerEntry" ("workspaceId", "createdAt", "reason", "source", "amount", "operations", "purchaseId", "idempotencyKey", "memo")
+      SELECT * FROM unnest(${pgArray(le("workspaceId"))}::uuid[], ${pgArray(ledger.map((e) => (e.createdAt as Date).toISOString()))}::timestamp[],
+                           ${pgArray(le("reason"))}::"LedgerReason"[], ${pgArray(le("source"))}::"CreditSource"[], ${pgArray(ledger.map((e) => String(e.amount)))}::bigint[],
+                           ${pgArray(ledger.map((e) => (e.operations == null ? null : String(e.operations))))}::bigint[], ${pgArray(le("purchaseId"))}::uuid[],
+                           ${pgArray(le("idempotencyKey"))}::text[], ${pgArray(le("memo"))}::text[])
+    ), rollups AS (
       INSERT INTO "UsageRollupHourly" ("workspaceId", "hour", "operationTypeId", "requests", "operations", "credits",
                                        "includedCredits", "packageCredits", "prepaidCredits", "flexCredits")
-      SELECT * FROM unnest(${col("workspaceId")}::uuid[], ${col("hour").map((h) => h.toISOString())}::timestamp[],
-                           ${col("operationTypeId")}::uuid[], ${text(col("requests"))}::bigint[], ${text(col("operations"))}::bigint[],
-                           ${text(col("credits"))}::bigint[], ${text(col("included"))}::bigint[], ${text(col("package"))}::bigint[],
-                           ${text(col("prepaid"))}::bigint[], ${text(col("flex"))}::bigint[])
+      SELECT * FROM unnest(${pgArray(col("workspaceId"))}::uuid[], ${pgArray(col("hour").map((h) => h.toISOString()))}::timestamp[],
+                           ${pgArray(col("operationTypeId"))}::uuid[], ${pgArray(text(col("requests")))}::bigint[], ${pgArray(text(col("operations")))}::bigint[],
+                           ${pgArray(text(col("credits")))}::bigint[], ${pgArray(text(col("included")))}::bigint[], ${pgArray(text(col("package")))}::bigint[],
+                           ${pgArray(text(col("prepaid")))}::bigint[], ${pgArray(text(col("flex")))}::bigint[])
       ON CONFLICT ("workspaceId", "hour", "operationTypeId") DO UPDATE SET
         "requests" = "UsageRollupHourly"."requests" + EXCLUDED."requests",
         "operations" = "UsageRollupHourly"."operations" + EXCLUDED."operations",
@@ -301,6 +323,7 @@ async function writeDebits(
         "includedCredits" = "UsageRollupHourly"."includedCredits" + EXCLUDED."includedCredits",
         "packageCredits" = "UsageRollupHourly"."packageCredits" + EXCLUDED."packageCredits",
         "prepaidCredits" = "UsageRollupHourly"."prepaidCredits" + EXCLUDED."prepaidCredits",
-        "flexCredits" = "UsageRollupHourly"."flexCredits" + EXCLUDED."flexCredits"`;
-  }
+        "flexCredits" = "UsageRollupHourly"."flexCredits" + EXCLUDED."flexCredits"
+    )
+    SELECT 1`;
 }
