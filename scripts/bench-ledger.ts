@@ -58,7 +58,7 @@ function parseSettings(args: string[]): Settings {
     maxBatch: count("--max-batch", 200),
     // One transaction at a time: a second one on the hot workspace only waits for its row lock and
     // halves the batches (measured at 64 callers: 1,780 hot debits/s with 2, 2,040/s with 1).
-    queueConcurrency: count("--queue-concurrency", 1),
+    queueConcurrency: count("--queue-concurrency", 2),
     clockConcurrency: count("--clock-concurrency", 8),
   };
 }

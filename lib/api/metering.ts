@@ -46,7 +46,7 @@ export async function authenticate(request: Request, reqId: string, at: Date): P
   if (!prefix) {
     return { ok: false, response: statusResponse("INVALID_KEY", reqId, header ? "the API key is malformed" : "send the key as Authorization: Key <key>") };
   }
-  const key = await findKeyWithLimits((await database()).prisma, prefix);
+  const key = await findKeyWithLimits((await database()).sql, prefix);
   if (!key || !apiKeyMatches(secret, key.secretHash)) {
     return { ok: false, response: statusResponse("INVALID_KEY", reqId, "the API key is not valid") };
   }

@@ -5,6 +5,7 @@ import "server-only";
 // R9.3) in the same round trip. Not cached: a revoked key or a new limit
 // takes effect at once.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { SqlRunner } from "./connect";
 import type { Tx } from "@/lib/db";
 import { writeAudit } from "./audit";
 import { pgArray } from "@/lib/db/sql-array";
@@ -18,18 +19,21 @@ export interface KeyWithLimits {
   perHour: number | null;
 }
 
-export async function findKeyWithLimits(prisma: PrismaClient, prefix: string): Promise<KeyWithLimits | null> {
-  const rows = await prisma.$queryRaw<KeyWithLimits[]>`
-    SELECT k."workspaceId", k."id" AS "keyId", k."secretHash", (k."revokedAt" IS NOT NULL) AS "revoked",
-           COALESCE(os."limit", ps."limit") AS "perSecond", COALESCE(oh."limit", ph."limit") AS "perHour"
-    FROM "ApiKey" k
-    LEFT JOIN "Subscription" s ON s."workspaceId" = k."workspaceId" AND s."status" = 'ACTIVE'
-    LEFT JOIN "PlanRateLimit" ps ON ps."planId" = s."planId" AND ps."window" = 'SECOND'
-    LEFT JOIN "PlanRateLimit" ph ON ph."planId" = s."planId" AND ph."window" = 'HOUR'
-    LEFT JOIN "WorkspaceRateLimit" os ON os."workspaceId" = k."workspaceId" AND os."window" = 'SECOND'
-    LEFT JOIN "WorkspaceRateLimit" oh ON oh."workspaceId" = k."workspaceId" AND oh."window" = 'HOUR'
-    WHERE k."prefix" = ${prefix}
-    LIMIT 1`;
+/** Raw SQL on the driver, not through Prisma: this runs on every API call. */
+export async function findKeyWithLimits(sql: SqlRunner, prefix: string): Promise<KeyWithLimits | null> {
+  const rows = await sql.query<KeyWithLimits>(
+    `SELECT k."workspaceId"::text AS "workspaceId", k."id"::text AS "keyId", k."secretHash", (k."revokedAt" IS NOT NULL) AS "revoked",
+            COALESCE(os."limit", ps."limit") AS "perSecond", COALESCE(oh."limit", ph."limit") AS "perHour"
+     FROM "ApiKey" k
+     LEFT JOIN "Subscription" s ON s."workspaceId" = k."workspaceId" AND s."status" = 'ACTIVE'
+     LEFT JOIN "PlanRateLimit" ps ON ps."planId" = s."planId" AND ps."window" = 'SECOND'
+     LEFT JOIN "PlanRateLimit" ph ON ph."planId" = s."planId" AND ph."window" = 'HOUR'
+     LEFT JOIN "WorkspaceRateLimit" os ON os."workspaceId" = k."workspaceId" AND os."window" = 'SECOND'
+     LEFT JOIN "WorkspaceRateLimit" oh ON oh."workspaceId" = k."workspaceId" AND oh."window" = 'HOUR'
+     WHERE k."prefix" = $1
+     LIMIT 1`,
+    [prefix],
+  );
   return rows[0] ?? null;
 }
 

@@ -154,7 +154,7 @@ describe("API keys", () => {
     const stored = await database.prisma.apiKey.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: owner.workspace.id, id: key.id } }, select: { revokedAt: true } });
     expect(stored.revokedAt).toBeNull();
     expect(await database.prisma.auditLog.count({ where: { workspaceId: { in: [owner.workspace.id, intruder.workspace.id] }, action: "api_key.revoked" } })).toBe(0);
-    expect((await findKeyWithLimits(database.prisma, key.prefix))?.revoked).toBe(false);
+    expect((await findKeyWithLimits(database.sql, key.prefix))?.revoked).toBe(false);
   });
 
   it("reports an unknown key as not found", async () => {
@@ -168,12 +168,12 @@ describe("API keys", () => {
     const { workspace, actor } = await newWorkspace();
     const key = await createApiKey(database.prisma, { workspaceId: workspace.id, name: "Gateway", actor, now: NOW });
 
-    const found = await findKeyWithLimits(database.prisma, key.prefix);
+    const found = await findKeyWithLimits(database.sql, key.prefix);
     expect(found).toMatchObject({ workspaceId: workspace.id, keyId: key.id, revoked: false, perSecond: 15 });
     expect(apiKeyMatches(key.secret, found!.secretHash)).toBe(true);
-    expect(await findKeyWithLimits(database.prisma, "mdk_0000000000")).toBeNull();
+    expect(await findKeyWithLimits(database.sql, "mdk_0000000000")).toBeNull();
 
     await revokeApiKey(database.prisma, { workspaceId: workspace.id, keyId: key.id, actor, now: LATER });
-    expect((await findKeyWithLimits(database.prisma, key.prefix))?.revoked).toBe(true);
+    expect((await findKeyWithLimits(database.sql, key.prefix))?.revoked).toBe(true);
   });
 });

@@ -17,15 +17,16 @@ interface Pending {
 export interface DebitQueueOptions {
   /** Largest batch in one transaction. */
   maxBatch?: number;
-  /** Transactions in flight at once (1 for PGlite, a few for PostgreSQL). */
+  /** Lanes, each with one transaction in flight (1 for PGlite, a few for PostgreSQL). */
   concurrency?: number;
 }
 
 export class DebitQueue {
-  private pending: Pending[] = [];
-  private inFlight = 0;
+  // One lane per shard of workspaces, one transaction in flight per lane: a
+  // workspace always goes through the same lane, so concurrent transactions
+  // of this process never wait for each other's row locks.
+  private lanes: { pending: Pending[]; busy: boolean }[];
   private readonly maxBatch: number;
-  private readonly concurrency: number;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -33,25 +34,25 @@ export class DebitQueue {
     options: DebitQueueOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 200;
-    this.concurrency = options.concurrency ?? 1;
+    this.lanes = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => ({ pending: [], busy: false }));
   }
 
   debit(request: DebitRequest): Promise<DebitOutcome> {
+    const lane = this.lanes[laneOf(request.workspaceId, this.lanes.length)]!;
     return new Promise((resolve, reject) => {
-      this.pending.push({ request, resolve, reject });
-      this.pump();
+      lane.pending.push({ request, resolve, reject });
+      this.pump(lane);
     });
   }
 
-  private pump() {
-    while (this.inFlight < this.concurrency && this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch);
-      this.inFlight += 1;
-      void this.run(batch).finally(() => {
-        this.inFlight -= 1;
-        this.pump();
-      });
-    }
+  private pump(lane: { pending: Pending[]; busy: boolean }) {
+    if (lane.busy || lane.pending.length === 0) return;
+    const batch = lane.pending.splice(0, this.maxBatch);
+    lane.busy = true;
+    void this.run(batch).finally(() => {
+      lane.busy = false;
+      this.pump(lane);
+    });
   }
 
   private async run(batch: Pending[]) {
@@ -74,4 +75,9 @@ export class DebitQueue {
       }
     }
   }
+}
+
+function laneOf(workspaceId: string, lanes: number): number {
+  // The last 8 hex digits of the uuid: random in v4 and v7 ids.
+  return lanes === 1 ? 0 : parseInt(workspaceId.slice(-8), 16) % lanes;
 }
