@@ -3,49 +3,19 @@
 // the end whatever happens (bench-ledger.ts calls `drop` in a finally and on
 // SIGINT/SIGTERM).
 import crypto from "node:crypto";
+import { createScratchDatabase } from "./scratch-database";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { periodEndFor } from "@/lib/billing/plan-terms";
 import { parseCatalog } from "@/lib/catalog/schema";
 import { syncCatalog } from "@/lib/db/catalog";
 import type { SqlRunner } from "@/lib/db/connect";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
-export interface BenchDatabase {
-  name: string;
-  url: string;
-  /** Drops the database; safe to call more than once. */
-  drop(): Promise<void>;
-}
-
-async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
+export type { ScratchDatabase as BenchDatabase } from "./scratch-database";
 
 /** CREATE DATABASE md_bench_<random> on the server of `serverUrl`. */
-export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `md_bench_${crypto.randomBytes(6).toString("hex")}`;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  let dropped: Promise<void> | undefined;
-  return {
-    name,
-    url: url.toString(),
-    drop() {
-      // FORCE: the pools of a run that failed halfway may still hold connections.
-      dropped ??= withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined);
-      return dropped;
-    },
-  };
-}
+export const createBenchDatabase = (serverUrl: string) => createScratchDatabase(serverUrl, "md_bench");
 
 export async function loadCatalogFile(prisma: PrismaClient): Promise<void> {
   const json: unknown = JSON.parse(fs.readFileSync(path.join(process.cwd(), "prisma/catalog.json"), "utf8"));

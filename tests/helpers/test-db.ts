@@ -5,7 +5,7 @@
 //              dropped when closed.
 import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createScratchDatabase } from "../../scripts/lib/scratch-database";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { applyMigrations } from "@/lib/db/migrate";
 
@@ -17,30 +17,26 @@ const DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/test";
 
 /** A new database with no tables at all (for the migration tests). */
 export async function emptyTestDatabase(): Promise<TestDatabase> {
-  const name = `md_test_${crypto.randomBytes(6).toString("hex")}`;
   const engine = process.env.TEST_DB ?? "pglite";
   if (engine === "pglite") {
     const database = await openDatabase({ kind: "pglite", dir: "memory://" });
-    return { ...database, name };
+    return { ...database, name: `memory_${crypto.randomBytes(6).toString("hex")}` };
   }
   if (engine !== "postgres") throw new Error(`TEST_DB must be "pglite" or "postgres", not "${engine}"`);
 
-  const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL;
-  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER_URL, "md_test");
   try {
-    const database = await openDatabase({ kind: "postgres", url: url.toString() }, { poolSize: 4 });
+    const database = await openDatabase({ kind: "postgres", url: scratch.url }, { poolSize: 4 });
     return {
       ...database,
-      name,
+      name: scratch.name,
       async close() {
         await database.close();
-        await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+        await scratch.drop();
       },
     };
   } catch (error) {
-    await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await scratch.drop();
     throw error;
   }
 }
@@ -54,15 +50,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } catch (error) {
     await database.close();
     throw error;
-  }
-}
-
-async function withAdmin<T>(serverUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
   }
 }
