@@ -40,7 +40,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
         }
         actions={<InvoiceStatusBadge status={invoice.status} />}
       />
-      <Card>
+      <Card className="mb-6">
         <CardContent>
           <DescriptionList
             columns={3}
