@@ -9,6 +9,7 @@ import { z } from "zod";
 import { now } from "@/lib/clock";
 import { requireWorkspace, type WorkspaceContext } from "@/lib/auth/access";
 import type { Permission } from "@/lib/auth/roles";
+import type { Actor } from "@/lib/db/audit";
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }
@@ -29,7 +30,7 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 export function workspaceAction<S extends z.ZodType, T>(
   permission: Permission,
   schema: S,
-  handler: (input: z.infer<S>, ctx: WorkspaceContext & { now: Date }) => Promise<T>,
+  handler: (input: z.infer<S>, ctx: WorkspaceContext & { now: Date; actor: Actor }) => Promise<T>,
 ) {
   return async (slug: string, raw: unknown): Promise<ActionResult<T>> => {
     const ctx = await requireWorkspace(z.string().min(1).max(100).parse(slug), permission);
@@ -38,7 +39,8 @@ export function workspaceAction<S extends z.ZodType, T>(
       return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
     }
     try {
-      return { ok: true, data: await handler(parsed.data, { ...ctx, now: now() }) };
+      const actor: Actor = { id: ctx.user.id, email: ctx.user.email, role: ctx.role };
+      return { ok: true, data: await handler(parsed.data, { ...ctx, now: now(), actor }) };
     } catch (error) {
       if (error instanceof ActionError) return { ok: false, error: error.message };
       console.error(`[action] ${handler.name || "anonymous"} failed`, error);

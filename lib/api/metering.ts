@@ -118,7 +118,7 @@ export async function performOperation(request: Request): Promise<Response> {
     return refuseBody("body: not valid JSON");
   }
   const context = await debitContext();
-  const parsed = parseOperationBody(json, new Set(context.catalog.types.keys()));
+  const parsed = parseOperationBody(json, context.catalog.types);
   if (!parsed.ok) return refuseBody(parsed.message);
 
   const prisma = (await database()).prisma;

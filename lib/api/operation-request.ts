@@ -34,7 +34,13 @@ function describeIssue(issue: z.core.$ZodIssue): { field: string; message: strin
 }
 
 /** Validates a decoded JSON body against the catalog's operation types. */
-export function parseOperationBody(json: unknown, knownTypes: ReadonlySet<string>): ParseResult {
+/** The catalog's operation types: a Set of codes, or the rating catalog's Map by code. */
+export interface KnownTypes {
+  has(code: string): boolean;
+  keys(): Iterable<string>;
+}
+
+export function parseOperationBody(json: unknown, knownTypes: KnownTypes): ParseResult {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { ok: false, field: "body", message: "body: expected a JSON object such as {\"type\":\"predict\",\"inputs\":32}" };
   }
@@ -42,7 +48,7 @@ export function parseOperationBody(json: unknown, knownTypes: ReadonlySet<string
   if (!parsed.success) return { ok: false, ...describeIssue(parsed.error.issues[0]!) };
   const body = parsed.data;
   if (!knownTypes.has(body.type)) {
-    return { ok: false, field: "type", message: `type: unknown operation type "${body.type.slice(0, 40)}"; use one of ${[...knownTypes].join(", ")}` };
+    return { ok: false, field: "type", message: `type: unknown operation type "${body.type.slice(0, 40)}"; use one of ${[...knownTypes.keys()].join(", ")}` };
   }
   // R2.1: train is charged per training run, the others per input.
   if (body.type === "train" && body.runs === undefined) {

@@ -7,7 +7,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { SqlRunner } from "./connect";
 import type { Tx } from "@/lib/db";
-import { writeAudit } from "./audit";
+import { writeAudit, type Actor } from "./audit";
 import { pgArray } from "@/lib/db/sql-array";
 
 export interface KeyWithLimits {
@@ -40,7 +40,7 @@ export async function findKeyWithLimits(sql: SqlRunner, prefix: string): Promise
 /** R9.3 / R11: support sets a custom limit for one workspace (null removes it). */
 export async function setWorkspaceRateLimit(
   tx: Tx,
-  input: { workspaceId: string; window: "SECOND" | "HOUR"; limit: number | null; reason: string; actor: { id: string | null; email: string; role: string }; now: Date },
+  input: { workspaceId: string; window: "SECOND" | "HOUR"; limit: number | null; reason: string; actor: Actor; now: Date },
 ): Promise<void> {
   if (input.limit === null) {
     await tx.workspaceRateLimit.deleteMany({ where: { workspaceId: input.workspaceId, window: input.window } });

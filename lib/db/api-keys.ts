@@ -6,17 +6,11 @@ import "server-only";
 // transaction (R11).
 import type { PrismaClient, Tx } from "@/lib/db";
 import { generateApiKey } from "@/lib/api-keys/key";
-import { writeAudit } from "./audit";
+import { writeAudit, type Actor } from "./audit";
 
 /** Active keys a workspace may hold at once; revoked keys do not count. */
 export const MAX_ACTIVE_API_KEYS = 25;
 export const API_KEY_NAME_MAX = 60;
-
-export interface ApiKeyActor {
-  id: string;
-  email: string;
-  role: string;
-}
 
 export type ApiKeyErrorCode = "invalid-name" | "limit-reached" | "not-found";
 
@@ -50,7 +44,7 @@ export interface CreatedApiKey {
 
 export async function createApiKey(
   prisma: PrismaClient,
-  input: { workspaceId: string; name: string; actor: ApiKeyActor; now: Date },
+  input: { workspaceId: string; name: string; actor: Actor; now: Date },
 ): Promise<CreatedApiKey> {
   const name = normalizeApiKeyName(input.name);
   return prisma.$transaction(async (tx) => {
@@ -115,7 +109,7 @@ export interface RevokedApiKey {
 /** Revokes a key of the workspace. Idempotent; a key of another workspace is "not found". */
 export async function revokeApiKey(
   prisma: PrismaClient,
-  input: { workspaceId: string; keyId: string; actor: ApiKeyActor; now: Date },
+  input: { workspaceId: string; keyId: string; actor: Actor; now: Date },
 ): Promise<RevokedApiKey> {
   return prisma.$transaction(async (tx) => {
     const where = { workspaceId: input.workspaceId, id: input.keyId };

@@ -4,9 +4,16 @@ import "server-only";
 import type { Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
+/** Who did it: a member (their role), support staff, or the system. */
+export interface Actor {
+  id: string | null;
+  email: string;
+  role: string;
+}
+
 export interface AuditEntry {
   workspaceId: string;
-  actor: { id: string | null; email: string; role: string };
+  actor: Actor;
   action: string;
   reason?: string;
   detail?: Prisma.InputJsonValue;

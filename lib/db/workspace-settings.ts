@@ -3,13 +3,7 @@ import "server-only";
 // Changes to a workspace's own settings, each with its audit row in the same
 // transaction.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { writeAudit } from "./audit";
-
-export interface Actor {
-  id: string;
-  email: string;
-  role: string;
-}
+import { writeAudit, type Actor } from "./audit";
 
 export async function renameWorkspace(prisma: PrismaClient, input: { workspaceId: string; name: string; actor: Actor; now: Date }) {
   return prisma.$transaction(async (tx) => {

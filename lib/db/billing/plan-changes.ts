@@ -17,17 +17,11 @@ import {
 } from "@/lib/billing/subscriptions";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { writeAudit } from "@/lib/db/audit";
+import { writeAudit, type Actor } from "@/lib/db/audit";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 import { issueClosingInvoice, lockSubscriptionState, openPeriod, planSelect, planTerms } from "./subscriptions";
 
 export class PlanChangeError extends Error {}
-
-export interface Actor {
-  id: string | null;
-  email: string;
-  role: string;
-}
 
 async function loadSubscription(tx: Tx, workspaceId: string) {
   const current = await lockSubscriptionState(tx, workspaceId);

@@ -35,7 +35,7 @@ const create = workspaceAction("manage-billing", createSchema, async ({ name }, 
     createApiKey(await db(), {
       workspaceId: ctx.workspace.id,
       name,
-      actor: { id: ctx.user.id, email: ctx.user.email, role: ctx.role },
+      actor: ctx.actor,
       now: ctx.now,
     }),
   );
@@ -48,7 +48,7 @@ const revoke = workspaceAction("manage-billing", revokeSchema, async ({ keyId },
     revokeApiKey(await db(), {
       workspaceId: ctx.workspace.id,
       keyId,
-      actor: { id: ctx.user.id, email: ctx.user.email, role: ctx.role },
+      actor: ctx.actor,
       now: ctx.now,
     }),
   );

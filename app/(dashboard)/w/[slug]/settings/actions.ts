@@ -15,7 +15,7 @@ const rename = workspaceAction("owner", renameSchema, async ({ name }, ctx) => {
   const result = await renameWorkspace(await db(), {
     workspaceId: ctx.workspace.id,
     name,
-    actor: { id: ctx.user.id, email: ctx.user.email, role: ctx.role },
+    actor: ctx.actor,
     now: ctx.now,
   });
   revalidatePath(`/w/${ctx.workspace.slug}`, "layout");
