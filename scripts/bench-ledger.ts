@@ -81,7 +81,7 @@ async function debitPhases(database: Database, seeded: SeededWorkspaces, setting
   const context: DebitContext = { catalog: await loadRatingCatalog(database.prisma), creditsPerUsd: CREDITS_PER_USD };
   const batchCounter = { batches: 0 };
   const queue = new DebitQueue(
-    database.prisma,
+    database.sql,
     async () => {
       batchCounter.batches += 1;
       return context;

@@ -21,7 +21,7 @@ async function service(): Promise<Service> {
   holder.__meterdeskDebits ??= (async () => {
     const db = await database();
     const state: Service = { queue: undefined as unknown as DebitQueue, context: null, loadedAt: 0 };
-    state.queue = new DebitQueue(db.prisma, () => debitContext(), { maxBatch: 200, concurrency: db.target.kind === "postgres" ? 2 : 1 });
+    state.queue = new DebitQueue(db.sql, () => debitContext(), { maxBatch: 200, concurrency: db.target.kind === "postgres" ? 2 : 1 });
     return state;
   })();
   return holder.__meterdeskDebits;

@@ -9,3 +9,15 @@ export function pgArray(values: readonly (string | number | bigint | boolean | n
   });
   return `{${items.join(",")}}`;
 }
+
+export interface SqlStatement {
+  text: string;
+  values: unknown[];
+}
+
+/** A tagged template to a parameterized statement: `sql\`… ${x}::uuid\`` → "… $1::uuid" with [x]. */
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlStatement {
+  let text = strings[0]!;
+  values.forEach((_, index) => (text += `$${index + 1}${strings[index + 1]!}`));
+  return { text, values };
+}

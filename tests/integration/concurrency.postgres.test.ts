@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connect";
-import { debitBatch, loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
+import { debitBatchSql, loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
 import { grantPrepaid } from "@/lib/db/ledger/grants";
 import { ledgerViolations } from "@/lib/db/ledger/invariants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
@@ -77,7 +77,7 @@ describe("concurrent debits, top-ups and retries on PostgreSQL", () => {
             );
           }
           sent.push(...batch);
-          const results = await debitBatch(client.prisma, batch, context);
+          const results = await debitBatchSql(client.sql, batch, context);
           results.forEach((outcome, i) => outcomes.push({ request: batch[i]!, outcome }));
         }
       }),

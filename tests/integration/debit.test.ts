@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { debitBatch, loadRatingCatalog, type DebitContext, type DebitRequest } from "@/lib/db/ledger/debit";
+import { debitBatch, debitBatchSql, loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
 import { ledgerViolations } from "@/lib/db/ledger/invariants";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
 import { loadCatalog, makeWorkspace } from "../helpers/factories";
@@ -7,7 +7,14 @@ import { loadCatalog, makeWorkspace } from "../helpers/factories";
 const NOW = new Date("2026-11-10T12:00:00.000Z");
 const LATER = new Date("2027-06-01T00:00:00.000Z");
 
-describe("debits on the ledger (R2.4, R3, R5, R8.3, R14.2)", () => {
+// The API debits on the driver (debitBatchSql); the seed and the tools through
+// Prisma (debitBatch). One engine, two transaction runners: both must pass.
+const paths: [string, (database: TestDatabase, requests: DebitRequest[], context: DebitContext) => Promise<DebitOutcome[]>][] = [
+  ["the driver", (database, requests, context) => debitBatchSql(database.sql, requests, context)],
+  ["Prisma", (database, requests, context) => debitBatch(database.prisma, requests, context)],
+];
+
+describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2)", (_, debitBatchOn) => {
   let database: TestDatabase;
   let context: DebitContext;
   let keys = 0;
@@ -31,7 +38,7 @@ describe("debits on the ledger (R2.4, R3, R5, R8.3, R14.2)", () => {
     at: NOW,
     ...overrides,
   });
-  const debit = async (r: DebitRequest) => (await debitBatch(database.prisma, [r], context))[0]!;
+  const debit = async (r: DebitRequest) => (await debitBatchOn(database, [r], context))[0]!;
   const balance = (workspaceId: string) => database.prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId } });
   const expectConsistent = async (workspaceId: string) => expect(await ledgerViolations(database.sql, [workspaceId])).toEqual([]);
 
@@ -144,7 +151,7 @@ describe("debits on the ledger (R2.4, R3, R5, R8.3, R14.2)", () => {
     const ws = await makeWorkspace(database.prisma, { now: NOW, included: 100_000_000n });
     await debit(request(ws.id, 1000n));
     const first = request(ws.id, 10n, { idempotencyKey: "same-key" });
-    const [a, b] = await debitBatch(database.prisma, [first, { ...first, requestId: "req_retry" }], context);
+    const [a, b] = await debitBatchOn(database, [first, { ...first, requestId: "req_retry" }], context);
     expect(a).toMatchObject({ status: "charged", replayed: false, credits: 24_000n });
     expect(b).toMatchObject({ status: "charged", replayed: true, credits: 24_000n });
     const again = await debit({ ...first, requestId: "req_later" });
@@ -155,7 +162,7 @@ describe("debits on the ledger (R2.4, R3, R5, R8.3, R14.2)", () => {
 
   it("R8.1 keeps the hourly rollup per type and source equal to the usage events", async () => {
     const ws = await makeWorkspace(database.prisma, { now: NOW, included: 5_000n, prepaid: 100_000n });
-    await debitBatch(database.prisma, [request(ws.id, 1000n), request(ws.id, 2n), request(ws.id, 20n, { operationType: "search" })], context);
+    await debitBatchOn(database, [request(ws.id, 1000n), request(ws.id, 2n), request(ws.id, 20n, { operationType: "search" })], context);
     const rollups = await database.prisma.usageRollupHourly.findMany({ where: { workspaceId: ws.id }, select: { requests: true, operations: true, credits: true, includedCredits: true, prepaidCredits: true } });
     const events = await database.prisma.usageEvent.findMany({ where: { workspaceId: ws.id }, select: { operations: true, credits: true } });
     const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n);
@@ -163,5 +170,19 @@ describe("debits on the ledger (R2.4, R3, R5, R8.3, R14.2)", () => {
     expect(sum(rollups.map((r) => r.credits))).toBe(sum(events.map((e) => e.credits)));
     expect(sum(rollups.map((r) => r.requests))).toBe(3n);
     expect(sum(rollups.map((r) => r.includedCredits + r.prepaidCredits))).toBe(4_800n);
+  });
+  it("R9.1 a revoked key is refused by the debit itself (whatever an API cache believed) and charges nothing", async () => {
+    const ws = await makeWorkspace(database.prisma, { now: NOW, included: 10_000_000n });
+    const key = await database.prisma.apiKey.create({ data: { workspaceId: ws.id, name: "gateway", prefix: `mdk_t${keys}`, secretHash: "x".repeat(64) } });
+    const live = await debit(request(ws.id, 5n, { apiKeyId: key.id }));
+    expect(live).toMatchObject({ status: "charged" });
+    await database.prisma.apiKey.update({ where: { workspaceId_id: { workspaceId: ws.id, id: key.id } }, data: { revokedAt: NOW } });
+    const before = await balance(ws.id);
+    const [revoked, keyless] = await debitBatchOn(database, [request(ws.id, 5n, { apiKeyId: key.id }), request(ws.id, 5n)], context);
+    expect(revoked).toEqual({ status: "refused", reason: "key_revoked", balance: null });
+    expect(keyless).toMatchObject({ status: "charged" });
+    expect((await database.prisma.usageEvent.count({ where: { workspaceId: ws.id, apiKeyId: key.id } }))).toBe(1);
+    expect((await balance(ws.id)).included).toBe(before.included - (keyless as { credits: bigint }).credits);
+    await expectConsistent(ws.id);
   });
 });

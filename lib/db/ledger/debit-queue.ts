@@ -5,8 +5,8 @@ import "server-only";
 // batch, so that a busy workspace (or many) pays for one transaction per
 // batch instead of one per call. A debit's promise resolves only after its
 // batch has committed: an acknowledged debit is durable.
-import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { debitBatch, type DebitContext, type DebitOutcome, type DebitRequest } from "./debit";
+import type { SqlRunner } from "@/lib/db/connect";
+import { debitBatchSql, type DebitContext, type DebitOutcome, type DebitRequest } from "./debit";
 
 interface Pending {
   request: DebitRequest;
@@ -29,7 +29,7 @@ export class DebitQueue {
   private readonly maxBatch: number;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: SqlRunner,
     private readonly context: () => Promise<DebitContext>,
     options: DebitQueueOptions = {},
   ) {
@@ -57,7 +57,7 @@ export class DebitQueue {
 
   private async run(batch: Pending[]) {
     try {
-      const outcomes = await debitBatch(this.prisma, batch.map((p) => p.request), await this.context());
+      const outcomes = await debitBatchSql(this.sql, batch.map((p) => p.request), await this.context());
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1) {
@@ -67,7 +67,7 @@ export class DebitQueue {
       // One bad request must not fail the others: retry them one by one.
       for (const item of batch) {
         try {
-          const [outcome] = await debitBatch(this.prisma, [item.request], await this.context());
+          const [outcome] = await debitBatchSql(this.sql, [item.request], await this.context());
           item.resolve(outcome!);
         } catch (single) {
           item.reject(single);
