@@ -2,13 +2,17 @@ import "server-only";
 
 // The API's per-request lookup: the key by its visible prefix, with the
 // workspace's rate limits (the plan's, overridden per workspace by support,
-// R9.3) in the same round trip. Not cached: a revoked key or a new limit
-// takes effect at once.
+// R9.3) in the same round trip. The API caches what this returns
+// (lib/api/key-lookup.ts); triggers notify API_AUTH_CHANNEL whenever it would
+// return something else.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { SqlRunner } from "./connect";
 import type { Tx } from "@/lib/db";
 import { writeAudit, type Actor } from "./audit";
 import { pgArray } from "@/lib/db/sql-array";
+
+/** Notified with a workspace id ('*' for all) when a key or a limit changes (migration api_auth_notify). */
+export const API_AUTH_CHANNEL = "meterdesk_api_auth";
 
 export interface KeyWithLimits {
   workspaceId: string;
