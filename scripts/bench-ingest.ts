@@ -18,6 +18,8 @@ const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** A folder for a V8 CPU profile of the server (open it in Chrome DevTools), when set. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
 interface Phase {
   rps: number;
@@ -51,7 +53,7 @@ async function main() {
     // benchmark measures the API, not the 15 req/s default.
     const single = await provisionApiWorkspace(database, { prepaidCredits: 10n ** 15n, perSecond: 1_000_000 });
     const batch = await provisionApiWorkspace(database, { prepaidCredits: 10n ** 15n, perSecond: 1_000_000 });
-    server = await startAppServer({ databaseUrl: scratch.url, redisUrl: REDIS_URL });
+    server = await startAppServer({ databaseUrl: scratch.url, redisUrl: REDIS_URL, nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
     console.log(`server ${server.url} on ${scratch.url.replace(/\/\/.*@/, "//")} with Redis ${REDIS_URL}; ${CONNECTIONS} connections, ${DURATION_S} s per phase`);
 
     await load(server.url, single.secret, { type: "predict", inputs: 1 }, 2); // warm-up

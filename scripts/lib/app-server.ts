@@ -32,12 +32,14 @@ export interface AppServerOptions {
   port?: number;
   authSecret?: string;
   env?: Record<string, string>;
+  /** Extra flags for node itself, e.g. `--cpu-prof` to profile the server. */
+  nodeArgs?: string[];
 }
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   let output = "";
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
