@@ -47,14 +47,18 @@ describe("API key and limit changes notify the app's caches (R9.1, R9.3, R11)", 
     return { workspaceId: workspace.id, key, actor };
   }
 
-  /** Runs `change` and returns what was notified because of it (a marker notification closes the window). */
-  async function notifiedBy(change: () => Promise<unknown>): Promise<string[]> {
+  /**
+   * Runs `change` and returns what `log`'s listener heard because of it: a
+   * marker notified after the change closes the window (notifications reach
+   * each listening connection in commit order, each connection at its own pace).
+   */
+  async function notifiedBy(change: () => Promise<unknown>, log: string[] = received): Promise<string[]> {
     const marker = `marker-${Math.random()}`;
-    const from = received.length;
+    const from = log.length;
     await change();
     await database.sql.query("SELECT pg_notify($1, $2)", [API_AUTH_CHANNEL, marker]);
-    await eventually(() => received.includes(marker), "the marker notification");
-    return received.slice(from, received.indexOf(marker));
+    await eventually(() => log.includes(marker), "the marker notification");
+    return log.slice(from, log.indexOf(marker));
   }
 
   it("is listening", () => {
@@ -87,16 +91,23 @@ describe("API key and limit changes notify the app's caches (R9.1, R9.3, R11)", 
 
   it("a cache on the listener answers a revocation and an override made by plain SQL (another process) right after they commit", async () => {
     const cache = new KeyCache<KeyWithLimits>((prefix) => findKeyWithLimits(database.sql, prefix));
-    const stopCache = await database.listen(API_AUTH_CHANNEL, { message: (id) => cache.invalidate(id), listening: (on) => cache.setListening(on) });
+    const heard: string[] = [];
+    const stopCache = await database.listen(API_AUTH_CHANNEL, {
+      message: (id) => {
+        heard.push(id);
+        cache.invalidate(id);
+      },
+      listening: (on) => cache.setListening(on),
+    });
     try {
       const { workspaceId, key } = await workspaceWithKey();
       expect(await cache.get(key.prefix)).toMatchObject({ workspaceId, revoked: false, perSecond: 15 });
       expect(cache.size).toBe(1);
 
-      await notifiedBy(() => database.sql.query(`INSERT INTO "WorkspaceRateLimit" ("workspaceId", "window", "limit", "reason") VALUES ($1::uuid, 'SECOND', 99, 'sql')`, [workspaceId]));
+      await notifiedBy(() => database.sql.query(`INSERT INTO "WorkspaceRateLimit" ("workspaceId", "window", "limit", "reason") VALUES ($1::uuid, 'SECOND', 99, 'sql')`, [workspaceId]), heard);
       expect(await cache.get(key.prefix)).toMatchObject({ perSecond: 99 });
 
-      await notifiedBy(() => database.sql.query(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE "workspaceId" = $1::uuid`, [workspaceId]));
+      await notifiedBy(() => database.sql.query(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE "workspaceId" = $1::uuid`, [workspaceId]), heard);
       expect(await cache.get(key.prefix)).toMatchObject({ revoked: true });
     } finally {
       await stopCache();
