@@ -18,6 +18,7 @@ import { debit, debitContext } from "./debit-service";
 import { findApiKey } from "./key-lookup";
 import { parseOperationBody } from "./operation-request";
 import { rateLimiter } from "./rate-limiter";
+import { jsonReply, type ApiReply, type ApiRequest } from "./transport";
 import { API_STATUS, statusBody, throttleDetails, type ApiStatusName } from "./status";
 import { usageJson } from "./usage-json";
 
@@ -40,32 +41,33 @@ export function newRequestId(): string {
   return `req_${idPool.toString("hex", idOffset - ID_BYTES, idOffset)}`;
 }
 
-export function jsonResponse(status: number, body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+function statusReply(name: ApiStatusName, reqId: string, details?: string, headers: Record<string, string> = {}): ApiReply {
+  return jsonReply(API_STATUS[name].http, JSON.stringify(statusBody(name, reqId, details)), { "x-request-id": reqId, ...headers });
 }
 
-function statusResponse(name: ApiStatusName, reqId: string, details?: string, headers: Record<string, string> = {}): Response {
-  return jsonResponse(API_STATUS[name].http, JSON.stringify(statusBody(name, reqId, details)), { "x-request-id": reqId, ...headers });
+/** The answer to a request that failed unexpectedly: nothing was acknowledged, so nothing is lost by retrying. */
+export function internalErrorReply(reqId: string): ApiReply {
+  return statusReply("INTERNAL", reqId);
 }
 
-export type Authenticated = { ok: true; key: KeyWithLimits } | { ok: false; response: Response };
+export type Authenticated = { ok: true; key: KeyWithLimits } | { ok: false; reply: ApiReply };
 
 /** R9.1: `Authorization: Key <key>` or `Bearer <key>`; invalid or revoked → 401 with 11001. */
-export async function authenticate(request: Request, reqId: string, at: Date): Promise<Authenticated> {
-  const header = request.headers.get("authorization") ?? "";
+export async function authenticate(request: ApiRequest, reqId: string, at: Date): Promise<Authenticated> {
+  const header = request.header("authorization") ?? "";
   const match = /^(?:Key|Bearer)\s+(\S+)$/i.exec(header.trim());
   const secret = match?.[1] ?? "";
   const prefix = apiKeyPrefix(secret);
   if (!prefix) {
-    return { ok: false, response: statusResponse("INVALID_KEY", reqId, header ? "the API key is malformed" : "send the key as Authorization: Key <key>") };
+    return { ok: false, reply: statusReply("INVALID_KEY", reqId, header ? "the API key is malformed" : "send the key as Authorization: Key <key>") };
   }
   const key = await findApiKey(prefix);
   if (!key || !apiKeyMatches(secret, key.secretHash)) {
-    return { ok: false, response: statusResponse("INVALID_KEY", reqId, "the API key is not valid") };
+    return { ok: false, reply: statusReply("INVALID_KEY", reqId, "the API key is not valid") };
   }
   if (key.revoked) {
     activity.refused(key.workspaceId, "invalid_key", at);
-    return { ok: false, response: statusResponse("INVALID_KEY", reqId, "the API key was revoked") };
+    return { ok: false, reply: statusReply("INVALID_KEY", reqId, "the API key was revoked") };
   }
   return { ok: true, key };
 }
@@ -78,11 +80,11 @@ export function limitsOf(key: KeyWithLimits): RateLimit[] {
 }
 
 /** R9.3: over a limit → 429 with Retry-After and the limit that was hit; nothing is charged. */
-export async function throttle(key: KeyWithLimits, reqId: string, at: Date): Promise<Response | null> {
+export async function throttle(key: KeyWithLimits, reqId: string, at: Date): Promise<ApiReply | null> {
   const decision = await rateLimiter().check(key.workspaceId, limitsOf(key));
   if (decision.allowed) return null;
   activity.refused(key.workspaceId, "throttled", at);
-  return statusResponse("THROTTLED", reqId, throttleDetails(decision.limit, decision.window), {
+  return statusReply("THROTTLED", reqId, throttleDetails(decision.limit, decision.window), {
     "retry-after": String(retryAfterSeconds(decision.retryAfterMs)),
   });
 }
@@ -97,19 +99,19 @@ const refusalStatus: Record<DebitRefusal, { name: ApiStatusName; reason: Refusal
   unknown_operation_type: { name: "INVALID_BODY", reason: "invalid_body", details: "type: unknown operation type" },
 };
 
-async function readBody(request: Request): Promise<{ ok: true; raw: string } | { ok: false; message: string }> {
-  const length = Number(request.headers.get("content-length") ?? "0");
+async function readBody(request: ApiRequest): Promise<{ ok: true; raw: string } | { ok: false; message: string }> {
+  const length = Number(request.header("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) return { ok: false, message: `body: at most ${MAX_BODY_BYTES} bytes` };
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { ok: false, message: `body: at most ${MAX_BODY_BYTES} bytes` };
+  const raw = await request.text(MAX_BODY_BYTES);
+  if (raw === null) return { ok: false, message: `body: at most ${MAX_BODY_BYTES} bytes` };
   return { ok: true, raw };
 }
 
-export async function performOperation(request: Request): Promise<Response> {
+export async function performOperation(request: ApiRequest): Promise<ApiReply> {
   const reqId = newRequestId();
   const at = clockNow();
   const auth = await authenticate(request, reqId, at);
-  if (!auth.ok) return auth.response;
+  if (!auth.ok) return auth.reply;
   const { key } = auth;
 
   const throttled = await throttle(key, reqId, at);
@@ -117,9 +119,9 @@ export async function performOperation(request: Request): Promise<Response> {
 
   const refuseBody = (message: string) => {
     activity.refused(key.workspaceId, "invalid_body", at);
-    return statusResponse("INVALID_BODY", reqId, message);
+    return statusReply("INVALID_BODY", reqId, message);
   };
-  const idempotencyKey = request.headers.get("idempotency-key");
+  const idempotencyKey = request.header("idempotency-key");
   if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
     return refuseBody(`Idempotency-Key: 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
   }
@@ -142,9 +144,9 @@ export async function performOperation(request: Request): Promise<Response> {
     const claim = await claimIdempotencyKey(prisma, { workspaceId: key.workspaceId, key: idempotencyKey, requestHash, now: at });
     if (claim.kind === "mismatch") {
       activity.refused(key.workspaceId, "idempotency_mismatch", at);
-      return statusResponse("IDEMPOTENCY_MISMATCH", reqId, "Idempotency-Key: this key was used with a different request body");
+      return statusReply("IDEMPOTENCY_MISMATCH", reqId, "Idempotency-Key: this key was used with a different request body");
     }
-    if (claim.kind === "answered") return jsonResponse(claim.status, claim.body, { "idempotent-replayed": "true" });
+    if (claim.kind === "answered") return jsonReply(claim.status, claim.body, { "idempotent-replayed": "true" });
     // The debit is keyed too, by this use of the key: a retry after a crash is never charged twice.
     debitKey = `idem:${claim.since.getTime()}:${idempotencyKey}`;
   }
@@ -174,8 +176,8 @@ export async function performOperation(request: Request): Promise<Response> {
     status = API_STATUS[refusal.name].http;
     text = JSON.stringify(statusBody(refusal.name, reqId, refusal.details));
   }
-  if (idempotencyKey === null) return jsonResponse(status, text, { "x-request-id": reqId });
+  if (idempotencyKey === null) return jsonReply(status, text, { "x-request-id": reqId });
   // The first stored answer wins, so concurrent duplicates return the same bytes.
   const answer = await storeIdempotentResponse(prisma, { workspaceId: key.workspaceId, key: idempotencyKey, status, body: text });
-  return jsonResponse(answer.status, answer.body, { "x-request-id": reqId });
+  return jsonReply(answer.status, answer.body, { "x-request-id": reqId });
 }

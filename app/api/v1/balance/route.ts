@@ -1,5 +1,6 @@
 // GET /api/v1/balance: the workspace's balances by source and its rate limits (R9.5).
-import { authenticate, jsonResponse, limitsOf, newRequestId } from "@/lib/api/metering";
+import { authenticate, internalErrorReply, limitsOf, newRequestId } from "@/lib/api/metering";
+import { fromWebRequest, jsonReply, toWebResponse } from "@/lib/api/transport";
 import { statusBody } from "@/lib/api/status";
 import { balanceJson } from "@/lib/api/usage-json";
 import { now } from "@/lib/clock";
@@ -12,11 +13,11 @@ export async function GET(request: Request): Promise<Response> {
   const reqId = newRequestId();
   try {
     const at = now();
-    const auth = await authenticate(request, reqId, at);
-    if (!auth.ok) return auth.response;
+    const auth = await authenticate(fromWebRequest(request), reqId, at);
+    if (!auth.ok) return toWebResponse(auth.reply);
     const balance = await readBalanceSnapshot((await database()).prisma, auth.key.workspaceId, at);
     const limits = limitsOf(auth.key);
-    return jsonResponse(
+    const reply = jsonReply(
       200,
       JSON.stringify({
         ...statusBody("OK", reqId),
@@ -28,8 +29,9 @@ export async function GET(request: Request): Promise<Response> {
       }),
       { "x-request-id": reqId },
     );
+    return toWebResponse(reply);
   } catch (error) {
     console.error(`[api] ${reqId} GET /api/v1/balance failed`, error);
-    return jsonResponse(500, JSON.stringify(statusBody("INTERNAL", reqId)), { "x-request-id": reqId });
+    return toWebResponse(internalErrorReply(reqId));
   }
 }
