@@ -23,7 +23,7 @@ step "Seeding (catalog always, demo accounts when the database is empty)"
 npm run --silent db:seed -- --demo --if-empty
 
 step "Building"
-npx --no-install next build
+npm run --silent build
 
 step "Serving on http://localhost:${PORT:-3000}"
 echo "Sign in as owner@demo.meterdesk.dev / meterdesk-demo (see README for the other demo accounts)."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: installs what is missing, then runs every suite in CI order —
-# lint → typecheck → unit and integration (PGlite and PostgreSQL) → next build
+# lint → typecheck → unit and integration (PGlite and PostgreSQL) → npm run build
 # → browser tests — and ends with one line "N passed, N failed" over all of them.
 # Checks that are not test runners (lint, typecheck, build) count as one test each.
 set -uo pipefail
@@ -39,7 +39,7 @@ fi
 step "vitest ${projects[*]}"
 npx --no-install vitest run "${projects[@]}" --reporter=default --reporter=json --outputFile.json="$LOGS/vitest.json" || failed_steps+=(vitest)
 
-check build npx --no-install next build
+check build npm run --silent build
 
 if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ] && [[ " ${projects[*]} " == *" postgres "* ]]; then
   step "HTTP API against the production build (PostgreSQL + Redis)"

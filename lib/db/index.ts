@@ -23,6 +23,13 @@ export function database(): Promise<Database> {
   return holder.__meterdeskDb;
 }
 
+/** Closes the process's database if it was opened (server shutdown). */
+export async function closeDatabase(): Promise<void> {
+  const opened = holder.__meterdeskDb;
+  holder.__meterdeskDb = undefined;
+  if (opened) await (await opened).close();
+}
+
 export async function db(): Promise<PrismaClient> {
   return (await database()).prisma;
 }

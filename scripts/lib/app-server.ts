@@ -1,8 +1,11 @@
-// Starts the production build (`next build` must have run) as a child process
-// on a free port, for the HTTP tests, the crash test and the ingest benchmark.
+// Starts the production server (`npm run build` must have run) as a child
+// process on a free port, for the HTTP tests, the crash test and the ingest
+// benchmark: the same entry as `npm start`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+
+export const SERVER_ENTRY = ".next/meterdesk/server.mjs";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,13 +42,14 @@ export interface AppServerOptions {
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   let output = "";
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
     env: {
       ...process.env,
       NODE_ENV: "production",
       DATABASE_URL: options.databaseUrl,
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : { REDIS_URL: "" }),
       PORT: String(port),
+      HOST: "127.0.0.1",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       AUTH_SECRET: options.authSecret ?? randomBytes(32).toString("hex"),
       METERDESK_CLOCK: "off",

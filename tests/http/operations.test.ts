@@ -61,6 +61,9 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
     }
     const notJson = await call("/api/v1/operations", { key: ws.secret, rawBody: "{not json" });
     expect(notJson.status).toBe(400);
+    const huge = await call("/api/v1/operations", { key: ws.secret, rawBody: JSON.stringify({ type: "predict", inputs: 1, pad: "x".repeat(20_000) }) });
+    expect(huge.status).toBe(400);
+    expect((huge.json as { status: { details: string } }).status.details).toBe("body: at most 16384 bytes");
     expect(await usageEvents(ws.workspaceId)).toBe(0);
   });
 

@@ -1,0 +1,76 @@
+// The production server (`npm start`): Next.js behind a Node HTTP server that
+// answers the metering API's hot path itself.
+//
+// POST /api/v1/operations is the one endpoint called at platform rates (R9).
+// Through Next.js routing a call costs about as much CPU again as the metering
+// itself (request adaptation, routing, Web streams), so this server hands it
+// straight to lib/api/metering — the same function the Next.js route handler
+// calls — and everything else to Next.js. The process-wide state (database,
+// debit queue, key cache, rate limiter, activity counters) is kept on
+// globalThis, so this bundle and the Next.js bundles share it.
+//
+// Built by scripts/build-server.mjs into .next/meterdesk/server.mjs.
+import http from "node:http";
+import { internalErrorReply, newRequestId, performOperation } from "@/lib/api/metering";
+import { fromNodeRequest, sendReply } from "@/lib/api/node-transport";
+import { closeDatabase } from "@/lib/db";
+
+const OPERATIONS_PATH = "/api/v1/operations";
+
+async function serveOperation(request: http.IncomingMessage, response: http.ServerResponse) {
+  try {
+    sendReply(response, await performOperation(fromNodeRequest(request)));
+  } catch (error) {
+    // Unexpected: nothing acknowledged; the caller retries with its Idempotency-Key.
+    const reqId = newRequestId();
+    console.error(`[api] ${reqId} POST ${OPERATIONS_PATH} failed`, error);
+    if (!response.headersSent) sendReply(response, internalErrorReply(reqId));
+    else response.destroy();
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  const query = url?.indexOf("?") ?? -1;
+  return query === -1 ? (url ?? "/") : url!.slice(0, query);
+}
+
+async function main() {
+  // Next.js loads .env files itself (in prepare); the app reads its settings lazily, after that.
+  const dir = process.cwd();
+  const port = Number(process.env.PORT || 3000);
+  const hostname = process.env.HOST || "0.0.0.0";
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir, hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((request, response) => {
+    if (request.method === "POST" && pathOf(request.url) === OPERATIONS_PATH) void serveOperation(request, response);
+    else void handle(request, response);
+  });
+  server.listen(port, hostname, () => console.log(`▲ Meterdesk (Next.js) ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    // Whatever is still open after 5 s is cut; the database is closed cleanly (PGlite flushes its files).
+    setTimeout(() => process.exit(0), 5_000).unref();
+    server.close();
+    server.closeIdleConnections();
+    void app
+      .close()
+      .catch(() => {})
+      .then(() => closeDatabase())
+      .catch((error) => console.error("[server] closing the database failed", error))
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
