@@ -37,17 +37,35 @@ function notNested(): never {
   throw new Error("SqlRunner.transaction does not nest");
 }
 
-async function postgresTransaction<T>(pool: pg.Pool, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  const tx: SqlRunner = {
+/** A SqlRunner on a pg pool or on one of its connections (inside a transaction, which does not nest). */
+function pgRunner(target: pg.Pool | pg.PoolClient, transaction: SqlRunner["transaction"]): SqlRunner {
+  return {
     async exec(script) {
-      await client.query(script);
+      await target.query(script);
     },
     async query(text, params) {
-      return (await client.query(text, params as unknown[])).rows;
+      return (await target.query(text, params as unknown[])).rows;
     },
-    transaction: notNested,
+    transaction,
   };
+}
+
+/** The same on PGlite or one of its transactions. */
+function pgliteRunner(target: Pick<PGlite, "exec" | "query">, transaction: SqlRunner["transaction"]): SqlRunner {
+  return {
+    async exec(script) {
+      await target.exec(script);
+    },
+    async query(text, params) {
+      return (await target.query(text, params as unknown[])).rows as never[];
+    },
+    transaction,
+  };
+}
+
+async function postgresTransaction<T>(pool: pg.Pool, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const tx = pgRunner(client, notNested);
   let discard = false;
   try {
     await client.query("BEGIN");
@@ -218,16 +236,7 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
     // must not crash the process: the pool replaces it on next use.
     pool.on("error", (error) => console.warn(`[db] idle PostgreSQL connection closed: ${error.message}`));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const sql: SqlRunner = {
-      async exec(script) {
-        await pool.query(script);
-      },
-      async query(text, params) {
-        const result = await pool.query(text, params as unknown[]);
-        return result.rows;
-      },
-      transaction: (work) => postgresTransaction(pool, work),
-    };
+    const sql = pgRunner(pool, (work) => postgresTransaction(pool, work));
     const local = inProcessLock();
     const listeners = new Set<() => Promise<void>>();
     return {
@@ -271,23 +280,7 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
     if (target.dir !== "memory://") fs.mkdirSync(target.dir, { recursive: true });
     const pglite = await PGlite.create(target.dir === "memory://" ? undefined : target.dir);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-    const sql: SqlRunner = {
-      async exec(script) {
-        await pglite.exec(script);
-      },
-      async query(text, params) {
-        const result = await pglite.query(text, params as unknown[]);
-        return result.rows as never[];
-      },
-      transaction: (work) =>
-        pglite.transaction((tx) =>
-          work({
-            exec: async (script) => void (await tx.exec(script)),
-            query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[],
-            transaction: notNested,
-          }),
-        ),
-    };
+    const sql = pgliteRunner(pglite, (work) => pglite.transaction((tx) => work(pgliteRunner(tx, notNested))));
     return {
       target,
       prisma,
