@@ -37,11 +37,21 @@ const config = [
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@/lib/db*", "@/lib/generated/*", "next/*", "@/lib/clock"], message: "lib/billing is pure: no database, no Next, no clock (R8.7)." }] },
+        {
+          patterns: [
+            {
+              group: ["@/lib/db*", "@/lib/generated/*", "next/*", "@/lib/clock"],
+              message: "lib/billing is pure: no database, no Next, no clock (R8.7).",
+            },
+          ],
+        },
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "lib/billing takes `now` as an argument (R8.7)." },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "lib/billing takes `now` as an argument (R8.7).",
+        },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "lib/billing takes `now` as an argument (R8.7)." },
       ],
     },

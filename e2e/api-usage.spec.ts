@@ -8,8 +8,7 @@ const keys = () => JSON.parse(fs.readFileSync(".data/e2e/demo-keys.json", "utf8"
 test.describe("metering API and the dashboard", () => {
   test("[API][REFUSALS] refused calls appear on the Usage page with their reason, and are not charged", async ({ page, request }) => {
     const key = keys()[demo.free]!;
-    const call = (body: unknown) =>
-      request.post("/api/v1/operations", { headers: { authorization: `Key ${key}` }, data: body });
+    const call = (body: unknown) => request.post("/api/v1/operations", { headers: { authorization: `Key ${key}` }, data: body });
     // Far more than the Free workspace has left this month (R4.1): 402, nothing charged.
     const refused = await call({ type: "predict", inputs: 10000 });
     expect(refused.status()).toBe(402);

@@ -25,7 +25,9 @@ test.describe("billing history", () => {
     await expect(page.getByRole("table", { name: "Invoices" }).getByRole("row").filter({ hasText: "Open" })).toHaveCount(1);
   });
 
-  test("[BILLING][BALANCES] the Free workspace's included credits are nearly used up (R13), the owner's come from the ledger", async ({ page }) => {
+  test("[BILLING][BALANCES] the Free workspace's included credits are nearly used up (R13), the owner's come from the ledger", async ({
+    page,
+  }) => {
     await signIn(page, demo.free);
     await expect(page.getByTestId("current-plan")).toContainText("Free");
     // Less than a fifth of the 5M monthly credits is left: shown in thousands, not millions.

@@ -10,7 +10,11 @@ import type { Database } from "@/lib/db/connect";
 import { BILLING_CLOCK_LOCK, runBillingClock, type ClockSummary } from "@/lib/db/billing/clock";
 import { env } from "@/lib/env";
 
-export async function runClockOnce(database: Database, now: Date, log?: (line: string) => void): Promise<{ ran: true; summary: ClockSummary } | { ran: false }> {
+export async function runClockOnce(
+  database: Database,
+  now: Date,
+  log?: (line: string) => void,
+): Promise<{ ran: true; summary: ClockSummary } | { ran: false }> {
   const outcome = await database.tryWithLock(BILLING_CLOCK_LOCK, () =>
     runBillingClock(database.prisma, {
       now,

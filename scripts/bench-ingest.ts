@@ -53,14 +53,24 @@ async function main() {
     // benchmark measures the API, not the 15 req/s default.
     const single = await provisionApiWorkspace(database, { prepaidCredits: 10n ** 15n, perSecond: 1_000_000 });
     const batch = await provisionApiWorkspace(database, { prepaidCredits: 10n ** 15n, perSecond: 1_000_000 });
-    server = await startAppServer({ databaseUrl: scratch.url, redisUrl: REDIS_URL, nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
-    console.log(`server ${server.url} on ${scratch.url.replace(/\/\/.*@/, "//")} with Redis ${REDIS_URL}; ${CONNECTIONS} connections, ${DURATION_S} s per phase`);
+    server = await startAppServer({
+      databaseUrl: scratch.url,
+      redisUrl: REDIS_URL,
+      nodeArgs: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    });
+    console.log(
+      `server ${server.url} on ${scratch.url.replace(/\/\/.*@/, "//")} with Redis ${REDIS_URL}; ${CONNECTIONS} connections, ${DURATION_S} s per phase`,
+    );
 
     await load(server.url, single.secret, { type: "predict", inputs: 1 }, 2); // warm-up
     const singleOps = await load(server.url, single.secret, { type: "predict", inputs: 1 }, DURATION_S);
-    console.log(`single operation: ${round(singleOps.rps)} req/s, p50 ${singleOps.p50} ms, p99 ${singleOps.p99} ms, non-2xx ${singleOps.non2xx}, errors ${singleOps.errors}`);
+    console.log(
+      `single operation: ${round(singleOps.rps)} req/s, p50 ${singleOps.p50} ms, p99 ${singleOps.p99} ms, non-2xx ${singleOps.non2xx}, errors ${singleOps.errors}`,
+    );
     const batches = await load(server.url, batch.secret, { type: "predict", inputs: 100 }, DURATION_S);
-    console.log(`batches of 100: ${round(batches.rps)} req/s = ${round(batches.rps * 100)} operations/s, p50 ${batches.p50} ms, p99 ${batches.p99} ms, non-2xx ${batches.non2xx}`);
+    console.log(
+      `batches of 100: ${round(batches.rps)} req/s = ${round(batches.rps * 100)} operations/s, p50 ${batches.p50} ms, p99 ${batches.p99} ms, non-2xx ${batches.non2xx}`,
+    );
 
     const violations = await ledgerViolations(database.sql, [single.workspaceId, batch.workspaceId]);
     console.log(`ledger invariants: ${violations.length === 0 ? "hold" : violations.join("; ")}`);
@@ -74,7 +84,9 @@ async function main() {
     const redisOverhead = await measureLimiterOverhead(redis, 20_000);
     await memory.close();
     await redis.close();
-    console.log(`limiter decision: in-process p50 ${memoryOverhead.p50Ms.toFixed(3)} ms, p99 ${memoryOverhead.p99Ms.toFixed(3)} ms; Redis p50 ${redisOverhead.p50Ms.toFixed(3)} ms, p99 ${redisOverhead.p99Ms.toFixed(3)} ms`);
+    console.log(
+      `limiter decision: in-process p50 ${memoryOverhead.p50Ms.toFixed(3)} ms, p99 ${memoryOverhead.p99Ms.toFixed(3)} ms; Redis p50 ${redisOverhead.p50Ms.toFixed(3)} ms, p99 ${redisOverhead.p99Ms.toFixed(3)} ms`,
+    );
 
     console.log(
       JSON.stringify({

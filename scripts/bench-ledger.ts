@@ -67,7 +67,14 @@ const log = (line: string) => console.log(line);
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 function debitRequest(phase: string, workspaceId: string, index: number, at: Date): DebitRequest {
-  return { workspaceId, operationType: "predict", operations: 1n, idempotencyKey: `bench:${phase}:${index}`, requestId: `req-${phase}-${index}`, at };
+  return {
+    workspaceId,
+    operationType: "predict",
+    operations: 1n,
+    idempotencyKey: `bench:${phase}:${index}`,
+    requestId: `req-${phase}-${index}`,
+    at,
+  };
 }
 
 /** Every debit of every phase must be charged: a refusal or an error means the benchmark measured something else. */
@@ -141,7 +148,9 @@ async function monthClose(database: Database, seeded: SeededWorkspaces, settings
     `  runBillingClock at ${now.toISOString()}: ${seconds.toFixed(2)} s = ${(WORKSPACES / seconds).toFixed(0)} workspaces/s ` +
       `(${summary.subscriptionEvents} subscription events, ${summary.invoices} invoices, ${summary.statements} hourly statements)`,
   );
-  log(`  app process CPU ${cpuSeconds.toFixed(1)} s (${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core, ${((cpuSeconds * 1000) / WORKSPACES).toFixed(1)} ms per workspace)`);
+  log(
+    `  app process CPU ${cpuSeconds.toFixed(1)} s (${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core, ${((cpuSeconds * 1000) / WORKSPACES).toFixed(1)} ms per workspace)`,
+  );
 
   // R4.2: each monthly period is closed with a fee invoice and the next period opened on the anniversary.
   const nextEnd = periodEnd(seeded.periodEnd, "MONTH", SIGN_UP.getUTCDate());
@@ -152,7 +161,9 @@ async function monthClose(database: Database, seeded: SeededWorkspaces, settings
             (SELECT count(*)::int FROM "SubscriptionPeriod" WHERE "startsAt" = $1::timestamp AND "closedAt" IS NULL) AS periods`,
     [seeded.periodEnd.toISOString(), nextEnd.toISOString()],
   );
-  log(`  PLAN_FEE invoices: ${check?.invoices}, subscriptions in the next period: ${check?.renewed}, open next periods: ${check?.periods} (expected ${WORKSPACES} each)`);
+  log(
+    `  PLAN_FEE invoices: ${check?.invoices}, subscriptions in the next period: ${check?.renewed}, open next periods: ${check?.periods} (expected ${WORKSPACES} each)`,
+  );
   if (check?.invoices !== WORKSPACES || check.renewed !== WORKSPACES || check.periods !== WORKSPACES) {
     throw new Error("the month close did not renew every subscription exactly once");
   }
@@ -163,7 +174,9 @@ async function main() {
   const settings = parseSettings(process.argv.slice(2));
   const poolSize = Math.max(settings.queueConcurrency, settings.clockConcurrency) + 2;
   const [load1] = os.loadavg();
-  log(`bench:ledger — PostgreSQL ${new URL(settings.server).host}, ${os.cpus().length} CPUs, load average ${load1?.toFixed(2)} (other processes share these cores)`);
+  log(
+    `bench:ledger — PostgreSQL ${new URL(settings.server).host}, ${os.cpus().length} CPUs, load average ${load1?.toFixed(2)} (other processes share these cores)`,
+  );
   log(
     `settings: ${settings.callers} concurrent callers, DebitQueue maxBatch ${settings.maxBatch} / concurrency ${settings.queueConcurrency}, ` +
       `billing clock concurrency ${settings.clockConcurrency}, pool ${poolSize} connections`,
@@ -210,9 +223,17 @@ async function main() {
     const verdict = (name: string, ok: boolean, detail: string) => log(`  ${ok ? "met   " : "MISSED"} ${name}: ${detail}`);
     log("targets (2 cores):");
     verdict("hot debits/s", figures.hot_debits_per_s >= TARGETS.hotPerSecond, `${figures.hot_debits_per_s} ≥ ${TARGETS.hotPerSecond}`);
-    verdict("spread debits/s", figures.spread_debits_per_s >= TARGETS.spreadPerSecond, `${figures.spread_debits_per_s} ≥ ${TARGETS.spreadPerSecond}`);
+    verdict(
+      "spread debits/s",
+      figures.spread_debits_per_s >= TARGETS.spreadPerSecond,
+      `${figures.spread_debits_per_s} ≥ ${TARGETS.spreadPerSecond}`,
+    );
     verdict("p99 debit latency", figures.p99_ms < TARGETS.p99Ms, `${figures.p99_ms} ms < ${TARGETS.p99Ms} ms`);
-    verdict("month close of 10k", figures.month_close_10k_s < TARGETS.monthCloseSeconds, `${figures.month_close_10k_s} s < ${TARGETS.monthCloseSeconds} s`);
+    verdict(
+      "month close of 10k",
+      figures.month_close_10k_s < TARGETS.monthCloseSeconds,
+      `${figures.month_close_10k_s} s < ${TARGETS.monthCloseSeconds} s`,
+    );
     await database.close();
     database = undefined;
     await bench.drop();

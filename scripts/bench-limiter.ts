@@ -28,7 +28,9 @@ async function main() {
   const memory = new MemoryRateLimiter();
   const memoryOverhead = await measureLimiterOverhead(memory, n);
   await memory.close();
-  console.log(`memory: p50 ${round3(memoryOverhead.p50Ms)} ms, p99 ${round3(memoryOverhead.p99Ms)} ms (target < ${TARGETS.memoryP99Ms} ms)`);
+  console.log(
+    `memory: p50 ${round3(memoryOverhead.p50Ms)} ms, p99 ${round3(memoryOverhead.p99Ms)} ms (target < ${TARGETS.memoryP99Ms} ms)`,
+  );
 
   // A Redis that cannot answer fails open in ~0 ms and would flatter the figure: log it loudly.
   const redis = new RedisRateLimiter({ redisUrl, log: (message) => console.error(`FAILED OPEN: ${message}`) });

@@ -42,7 +42,11 @@ async function main() {
     let stop = false;
     const workers = Array.from({ length: WORKERS }, async (_, worker) => {
       for (let i = 0; !stop; i += 1) {
-        const item: Sent = { key: `crash-${worker}-${i}`, body: JSON.stringify({ type: i % 3 === 0 ? "search" : "predict", inputs: 1 + ((worker * 7 + i) % 40) }), acknowledged: null };
+        const item: Sent = {
+          key: `crash-${worker}-${i}`,
+          body: JSON.stringify({ type: i % 3 === 0 ? "search" : "predict", inputs: 1 + ((worker * 7 + i) % 40) }),
+          acknowledged: null,
+        };
         sent.push(item);
         try {
           const response = await post(url, ws.secret, item);

@@ -17,7 +17,9 @@ async function main() {
   try {
     const catalog = parseCatalog(JSON.parse(fs.readFileSync(path.join(process.cwd(), "prisma/catalog.json"), "utf8")));
     await syncCatalog(database.prisma, catalog);
-    console.log(`catalog: ${catalog.plans.length} plans, ${catalog.operationTypes.length} operation types, ${catalog.packages.length} packages`);
+    console.log(
+      `catalog: ${catalog.plans.length} plans, ${catalog.operationTypes.length} operation types, ${catalog.packages.length} packages`,
+    );
     if (args.has("--demo")) {
       const users = await database.prisma.user.count();
       if (args.has("--if-empty") && users > 0) {

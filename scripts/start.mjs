@@ -11,7 +11,13 @@ if (!fs.existsSync(entry)) {
   process.exit(1);
 }
 const port = process.env.PORT || "3000";
-const env = { ...process.env, NODE_ENV: "production", PORT: port, HOST: process.env.HOST || "0.0.0.0", NEXTAUTH_URL: process.env.APP_URL || `http://localhost:${port}` };
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  PORT: port,
+  HOST: process.env.HOST || "0.0.0.0",
+  NEXTAUTH_URL: process.env.APP_URL || `http://localhost:${port}`,
+};
 const child = spawn(process.execPath, [entry], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -48,7 +48,9 @@ async function main() {
     if (request.method === "POST" && pathOf(request.url) === OPERATIONS_PATH) void serveOperation(request, response);
     else void handle(request, response);
   });
-  server.listen(port, hostname, () => console.log(`▲ Meterdesk (Next.js) ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`));
+  server.listen(port, hostname, () =>
+    console.log(`▲ Meterdesk (Next.js) ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`),
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

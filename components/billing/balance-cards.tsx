@@ -75,8 +75,8 @@ export function IncludedBalanceCard({
       <BalanceCard title="Included" icon={Layers} footer={<FooterLink href={planHref}>See plans</FooterLink>}>
         <CreditsFigure credits={remaining} />
         <EmptyNote>
-          {plan ? `${plan.name} has no included credits.` : "No plan, no included credits."} Monthly and annual plans
-          include credits each period.
+          {plan ? `${plan.name} has no included credits.` : "No plan, no included credits."} Monthly and annual plans include credits each
+          period.
         </EmptyNote>
       </BalanceCard>
     );
@@ -165,14 +165,11 @@ export function PackagesBalanceCard({ packages, packagesHref }: { packages: Pack
                 label={`${quota.package.name} operations left`}
               />
               <p className="text-[13px] tabular-nums text-muted-foreground">
-                {formatCount(quota.remainingOperations)} of {formatCount(quota.operations)}{" "}
-                {quota.operationType.name.toLowerCase()} left
+                {formatCount(quota.remainingOperations)} of {formatCount(quota.operations)} {quota.operationType.name.toLowerCase()} left
               </p>
             </li>
           ))}
-          {packages.length > 3 ? (
-            <li className="text-[13px] text-muted-foreground">and {packages.length - 3} more</li>
-          ) : null}
+          {packages.length > 3 ? <li className="text-[13px] text-muted-foreground">and {packages.length - 3} more</li> : null}
         </ul>
       )}
     </BalanceCard>
@@ -207,8 +204,8 @@ export function FlexBalanceCard({
       <p className="mt-1 text-[13px] text-muted-foreground">used this period, billed at its end</p>
       {!allowed ? (
         <EmptyNote>
-          {plan ? `${plan.name} does not include flex billing.` : "Flex billing comes with a paid plan."} When other credits
-          run out, calls are refused until they are refilled.
+          {plan ? `${plan.name} does not include flex billing.` : "Flex billing comes with a paid plan."} When other credits run out, calls
+          are refused until they are refilled.
         </EmptyNote>
       ) : !flexEnabled ? (
         <EmptyNote>Flex is off: a call that would need flex credits is refused.</EmptyNote>

@@ -35,10 +35,9 @@ export function BillingStateBanner({ info, payHref }: { info: BillingStateInfo; 
   if (info.billingState === "GRACE") {
     return (
       <Alert tone="warning" title="A payment failed: your workspace is in its grace period">
-        Until{" "}
-        <strong className="font-medium">{info.graceEndsAt ? <DateText date={info.graceEndsAt} /> : "the end of grace"}</strong>,
-        calls that need flex or pay-as-you-go credits are refused; included, package and prepaid credits still work.
-        Pay the open invoice or top up to restore full service.
+        Until <strong className="font-medium">{info.graceEndsAt ? <DateText date={info.graceEndsAt} /> : "the end of grace"}</strong>, calls
+        that need flex or pay-as-you-go credits are refused; included, package and prepaid credits still work. Pay the open invoice or top
+        up to restore full service.
         {payHref ? (
           <>
             {" "}
@@ -54,8 +53,8 @@ export function BillingStateBanner({ info, payHref }: { info: BillingStateInfo; 
     return (
       <Alert tone="danger" title="Service is suspended: all metered calls are refused">
         Your data is kept until{" "}
-        <strong className="font-medium">{info.retentionEndsAt ? <DateText date={info.retentionEndsAt} /> : "the end of retention"}</strong>
-        . After that, API keys and usage records are deleted and cannot be recovered. Pay the open invoice to restore service.
+        <strong className="font-medium">{info.retentionEndsAt ? <DateText date={info.retentionEndsAt} /> : "the end of retention"}</strong>.
+        After that, API keys and usage records are deleted and cannot be recovered. Pay the open invoice to restore service.
       </Alert>
     );
   }

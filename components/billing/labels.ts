@@ -1,13 +1,6 @@
 // Human names for the billing enums, shared by the dashboard and the support console.
 import type { BadgeTone } from "@/components/ui/badge";
-import type {
-  BillingInterval,
-  BillingState,
-  GrantKind,
-  InvoiceKind,
-  InvoiceStatus,
-  PurchaseStatus,
-} from "@/lib/generated/prisma/enums";
+import type { BillingInterval, BillingState, GrantKind, InvoiceKind, InvoiceStatus, PurchaseStatus } from "@/lib/generated/prisma/enums";
 import { formatCents } from "@/lib/money";
 
 export const invoiceKindLabels: Record<InvoiceKind, string> = {

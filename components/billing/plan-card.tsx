@@ -76,7 +76,7 @@ export function PlanCard({
         },
         {
           term: "Flex billing",
-          value: plan.flexAllowed ? (flexEnabled ? "On" : "Off") : <span className="text-muted-foreground">Not available</span>,
+          value: plan.flexAllowed ? flexEnabled ? "On" : "Off" : <span className="text-muted-foreground">Not available</span>,
         },
       ]
     : [];

@@ -62,11 +62,7 @@ export function UsageChart({ days, series }: { days: UsageChartDay[]; series: Us
           labelStyle={{ color: "var(--foreground)", fontWeight: 600, marginBottom: 4 }}
           itemStyle={{ color: "var(--foreground)", padding: 0 }}
         />
-        <Legend
-          iconType="circle"
-          iconSize={8}
-          wrapperStyle={{ fontSize: 13, paddingTop: 12, color: "var(--muted-foreground)" }}
-        />
+        <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 13, paddingTop: 12, color: "var(--muted-foreground)" }} />
         {series.map((item, index) => (
           <Bar
             key={item.code}

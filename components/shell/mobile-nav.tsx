@@ -48,27 +48,29 @@ export function MobileNav({ items, label, footer }: { items: NavItem[]; label: s
         <Menu aria-hidden />
       </Button>
       {/* Portalled: the header's backdrop-filter would otherwise contain the fixed overlay. */}
-      {open ? createPortal(
-        <div className="fixed inset-0 z-50 md:hidden" id={drawerId} role="dialog" aria-modal="true" aria-label="Navigation">
-          <button
-            type="button"
-            tabIndex={-1}
-            aria-hidden
-            className="absolute inset-0 bg-black/40 backdrop-blur-[2px]"
-            onClick={() => setOpen(false)}
-          />
-          <div className="absolute inset-y-0 left-0 flex w-72 max-w-[85vw] flex-col border-r border-border bg-surface p-4 shadow-popover">
-            <div className="mb-4 flex justify-end">
-              <Button ref={closeRef} variant="ghost" size="icon" aria-label="Close navigation" onClick={() => setOpen(false)}>
-                <X aria-hidden />
-              </Button>
-            </div>
-            <NavLinks items={items} label={label} onNavigate={() => setOpen(false)} />
-            {footer ? <div className="mt-auto pt-4">{footer}</div> : null}
-          </div>
-        </div>,
-        document.body,
-      ) : null}
+      {open
+        ? createPortal(
+            <div className="fixed inset-0 z-50 md:hidden" id={drawerId} role="dialog" aria-modal="true" aria-label="Navigation">
+              <button
+                type="button"
+                tabIndex={-1}
+                aria-hidden
+                className="absolute inset-0 bg-black/40 backdrop-blur-[2px]"
+                onClick={() => setOpen(false)}
+              />
+              <div className="absolute inset-y-0 left-0 flex w-72 max-w-[85vw] flex-col border-r border-border bg-surface p-4 shadow-popover">
+                <div className="mb-4 flex justify-end">
+                  <Button ref={closeRef} variant="ghost" size="icon" aria-label="Close navigation" onClick={() => setOpen(false)}>
+                    <X aria-hidden />
+                  </Button>
+                </div>
+                <NavLinks items={items} label={label} onNavigate={() => setOpen(false)} />
+                {footer ? <div className="mt-auto pt-4">{footer}</div> : null}
+              </div>
+            </div>,
+            document.body,
+          )
+        : null}
     </div>
   );
 }

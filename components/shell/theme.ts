@@ -28,8 +28,7 @@ export function applyThemePreference(preference: ThemePreference): void {
   } catch {
     // Storage can be disabled (private mode); the choice then lasts for this page only.
   }
-  const resolved =
-    preference === "system" ? (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light") : preference;
+  const resolved = preference === "system" ? (window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light") : preference;
   document.documentElement.setAttribute("data-theme", resolved);
   document.documentElement.style.colorScheme = resolved;
   window.dispatchEvent(new Event(THEME_CHANGE_EVENT));

@@ -9,11 +9,7 @@ export function CardHeader({ className, ...props }: HTMLAttributes<HTMLDivElemen
   return <div className={cn("flex flex-col gap-1 px-5 pt-5 sm:px-6 sm:pt-6", className)} {...props} />;
 }
 
-export function CardTitle({
-  className,
-  as: Heading = "h2",
-  ...props
-}: HTMLAttributes<HTMLHeadingElement> & { as?: "h2" | "h3" | "h4" }) {
+export function CardTitle({ className, as: Heading = "h2", ...props }: HTMLAttributes<HTMLHeadingElement> & { as?: "h2" | "h3" | "h4" }) {
   return <Heading className={cn("text-[15px] font-semibold tracking-tight text-foreground", className)} {...props} />;
 }
 

@@ -11,9 +11,7 @@ import { requireWorkspace, type WorkspaceContext } from "@/lib/auth/access";
 import type { Permission } from "@/lib/auth/roles";
 import type { Actor } from "@/lib/db/audit";
 
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
 
 /** A failure the user can act on; its message is shown as-is. */
 export class ActionError extends Error {}

@@ -8,7 +8,8 @@ import { recordApiActivity } from "@/lib/db/api-auth";
 
 const FLUSH_MS = 5_000;
 
-export type RefusalReason = "throttled" | "insufficient_credits" | "arrears" | "retention" | "spend_cap" | "invalid_key" | "invalid_body" | "idempotency_mismatch";
+export type RefusalReason =
+  "throttled" | "insufficient_credits" | "arrears" | "retention" | "spend_cap" | "invalid_key" | "invalid_body" | "idempotency_mismatch";
 
 class ActivityRecorder {
   private refusals = new Map<string, { workspaceId: string; minute: Date; reason: string; count: number }>();

@@ -36,7 +36,11 @@ describe("the API key cache (R9.1, R9.3: revocations and new limits apply at onc
   });
 
   it("drops a workspace's keys when that workspace is notified, and only those", async () => {
-    const t = table({ a: { workspaceId: "w1", revoked: false }, b: { workspaceId: "w1", revoked: false }, c: { workspaceId: "w2", revoked: false } });
+    const t = table({
+      a: { workspaceId: "w1", revoked: false },
+      b: { workspaceId: "w1", revoked: false },
+      c: { workspaceId: "w2", revoked: false },
+    });
     const cache = new KeyCache<Key>(t.load);
     cache.setListening(true);
     for (const prefix of ["a", "b", "c"]) await cache.get(prefix);
@@ -82,7 +86,11 @@ describe("the API key cache (R9.1, R9.3: revocations and new limits apply at onc
 
   it("does not cache unknown keys, expires entries after the time limit and keeps at most maxEntries", async () => {
     let now = 0;
-    const t = table({ a: { workspaceId: "w1", revoked: false }, b: { workspaceId: "w2", revoked: false }, c: { workspaceId: "w3", revoked: false } });
+    const t = table({
+      a: { workspaceId: "w1", revoked: false },
+      b: { workspaceId: "w2", revoked: false },
+      c: { workspaceId: "w3", revoked: false },
+    });
     const cache = new KeyCache<Key>(t.load, { ttlMs: 1_000, maxEntries: 2, nowMs: () => now });
     cache.setListening(true);
     expect(await cache.get("zz")).toBeNull();

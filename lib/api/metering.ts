@@ -59,7 +59,10 @@ export async function authenticate(request: ApiRequest, reqId: string, at: Date)
   const secret = match?.[1] ?? "";
   const prefix = apiKeyPrefix(secret);
   if (!prefix) {
-    return { ok: false, reply: statusReply("INVALID_KEY", reqId, header ? "the API key is malformed" : "send the key as Authorization: Key <key>") };
+    return {
+      ok: false,
+      reply: statusReply("INVALID_KEY", reqId, header ? "the API key is malformed" : "send the key as Authorization: Key <key>"),
+    };
   }
   const key = await findApiKey(prefix);
   if (!key || !apiKeyMatches(secret, key.secretHash)) {
@@ -90,10 +93,26 @@ export async function throttle(key: KeyWithLimits, reqId: string, at: Date): Pro
 }
 
 const refusalStatus: Record<DebitRefusal, { name: ApiStatusName; reason: RefusalReason; details: string }> = {
-  insufficient_credits: { name: "INSUFFICIENT_CREDITS", reason: "insufficient_credits", details: "not enough credits for this call; top up, enable flex billing, or wait for the next period" },
-  arrears: { name: "ARREARS", reason: "arrears", details: "the account is in arrears: calls that need flex or pay-as-you-go credits are refused until the open invoice is paid" },
-  spend_cap: { name: "SPEND_CAP", reason: "spend_cap", details: "the monthly spend cap is reached; raise it in the dashboard or wait for the next period" },
-  retention: { name: "RETENTION", reason: "retention", details: "the account is suspended for an unpaid invoice; pay it to restore service" },
+  insufficient_credits: {
+    name: "INSUFFICIENT_CREDITS",
+    reason: "insufficient_credits",
+    details: "not enough credits for this call; top up, enable flex billing, or wait for the next period",
+  },
+  arrears: {
+    name: "ARREARS",
+    reason: "arrears",
+    details: "the account is in arrears: calls that need flex or pay-as-you-go credits are refused until the open invoice is paid",
+  },
+  spend_cap: {
+    name: "SPEND_CAP",
+    reason: "spend_cap",
+    details: "the monthly spend cap is reached; raise it in the dashboard or wait for the next period",
+  },
+  retention: {
+    name: "RETENTION",
+    reason: "retention",
+    details: "the account is suspended for an unpaid invoice; pay it to restore service",
+  },
   unknown_workspace: { name: "INVALID_KEY", reason: "invalid_key", details: "the API key's workspace no longer exists" },
   key_revoked: { name: "INVALID_KEY", reason: "invalid_key", details: "the API key was revoked" },
   unknown_operation_type: { name: "INVALID_BODY", reason: "invalid_body", details: "type: unknown operation type" },
@@ -168,7 +187,13 @@ export async function performOperation(request: ApiRequest): Promise<ApiReply> {
     status = 200;
     text = JSON.stringify({
       ...statusBody("OK", reqId),
-      usage: usageJson({ operations: outcome.operations, credits: outcome.credits, sources: outcome.sources, balance: outcome.balance, creditsPerUsd: env().CREDITS_PER_USD }),
+      usage: usageJson({
+        operations: outcome.operations,
+        credits: outcome.credits,
+        sources: outcome.sources,
+        balance: outcome.balance,
+        creditsPerUsd: env().CREDITS_PER_USD,
+      }),
     });
   } else {
     const refusal = refusalStatus[outcome.reason];

@@ -3,7 +3,11 @@
 // these schemas, so the document cannot drift from the behaviour.
 import { API_STATUS } from "./status";
 
-const decimalString = { type: "string", pattern: "^-?[0-9]+$", description: "A whole number written as a string (credits and counts can exceed 2^53)." };
+const decimalString = {
+  type: "string",
+  pattern: "^-?[0-9]+$",
+  description: "A whole number written as a string (credits and counts can exceed 2^53).",
+};
 
 const status = (codes: number[], withDetails: boolean) => ({
   type: "object",
@@ -52,7 +56,8 @@ export const openApiDocument = {
   info: {
     title: "Meterdesk metering API",
     version: "1.0.0",
-    description: "Perform metered operations and read balances. Credits are integers (2,000,000 credits = $1 by default) written as decimal strings.",
+    description:
+      "Perform metered operations and read balances. Credits are integers (2,000,000 credits = $1 by default) written as decimal strings.",
   },
   servers: [{ url: "/" }],
   security: [{ apiKey: [] }],
@@ -69,7 +74,8 @@ export const openApiDocument = {
             in: "header",
             required: false,
             schema: { type: "string", minLength: 1, maxLength: 255 },
-            description: "A retry with the same key within 24 h returns the first response and charges nothing more; the same key with a different body is a 409.",
+            description:
+              "A retry with the same key within 24 h returns the first response and charges nothing more; the same key with a different body is a 409.",
           },
         ],
         requestBody: {
@@ -89,7 +95,10 @@ export const openApiDocument = {
           "200": json(ref("OperationResponse"), "Performed and charged."),
           "400": json(ref("InvalidRequest"), "Invalid body or Idempotency-Key; `details` names the field. Nothing is charged."),
           "401": json(ref("InvalidKey"), "Missing, malformed, unknown or revoked API key."),
-          "402": json(ref("PaymentRequired"), "Insufficient credits or flex disabled (11100), in arrears for usage that needs flex (11101), spend cap reached (11103). Nothing is charged."),
+          "402": json(
+            ref("PaymentRequired"),
+            "Insufficient credits or flex disabled (11100), in arrears for usage that needs flex (11101), spend cap reached (11103). Nothing is charged.",
+          ),
           "403": json(ref("Suspended"), "The account is in retention for an unpaid invoice (11102). Nothing is charged."),
           "409": json(ref("IdempotencyConflict"), "The Idempotency-Key was used with a different body (11003)."),
           "429": {
@@ -176,7 +185,12 @@ export const openApiDocument = {
       Suspended: errorBody([API_STATUS.RETENTION.code]),
       IdempotencyConflict: errorBody([API_STATUS.IDEMPOTENCY_MISMATCH.code]),
       Throttled: errorBody([API_STATUS.THROTTLED.code]),
-      InternalError: { type: "object", required: ["status"], additionalProperties: false, properties: { status: status([API_STATUS.INTERNAL.code], false) } },
+      InternalError: {
+        type: "object",
+        required: ["status"],
+        additionalProperties: false,
+        properties: { status: status([API_STATUS.INTERNAL.code], false) },
+      },
     },
   },
 } as const;

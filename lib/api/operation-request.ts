@@ -42,13 +42,17 @@ export interface KnownTypes {
 
 export function parseOperationBody(json: unknown, knownTypes: KnownTypes): ParseResult {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    return { ok: false, field: "body", message: "body: expected a JSON object such as {\"type\":\"predict\",\"inputs\":32}" };
+    return { ok: false, field: "body", message: 'body: expected a JSON object such as {"type":"predict","inputs":32}' };
   }
   const parsed = operationBodySchema.safeParse(json);
   if (!parsed.success) return { ok: false, ...describeIssue(parsed.error.issues[0]!) };
   const body = parsed.data;
   if (!knownTypes.has(body.type)) {
-    return { ok: false, field: "type", message: `type: unknown operation type "${body.type.slice(0, 40)}"; use one of ${[...knownTypes.keys()].join(", ")}` };
+    return {
+      ok: false,
+      field: "type",
+      message: `type: unknown operation type "${body.type.slice(0, 40)}"; use one of ${[...knownTypes.keys()].join(", ")}`,
+    };
   }
   // R2.1: train is charged per training run, the others per input.
   if (body.type === "train" && body.runs === undefined) {

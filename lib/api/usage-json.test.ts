@@ -22,7 +22,13 @@ describe("API money strings (R1, R9.2)", () => {
       operations: 32n,
       credits: 76_800n,
       sources: { included: 50_000n, package: 0n, prepaid: 26_800n, flex: 0n },
-      balance: { included: 1n, includedExpiresAt: null, prepaid: 2n, flexUsed: 3n, packages: [{ id: "p", operationType: "predict", remainingOperations: 10n, expiresAt: new Date("2027-01-01T00:00:00Z") }] },
+      balance: {
+        included: 1n,
+        includedExpiresAt: null,
+        prepaid: 2n,
+        flexUsed: 3n,
+        packages: [{ id: "p", operationType: "predict", remainingOperations: 10n, expiresAt: new Date("2027-01-01T00:00:00Z") }],
+      },
       creditsPerUsd: 2_000_000n,
     });
     expect(json).toEqual({
@@ -30,7 +36,12 @@ describe("API money strings (R1, R9.2)", () => {
       credits: "76800",
       usd: "0.0384",
       sources: { included: "50000", package: "0", prepaid: "26800", flex: "0" },
-      balance: { included: "1", prepaid: "2", flex_used: "3", packages: [{ type: "predict", remaining_operations: "10", expires_at: "2027-01-01T00:00:00.000Z" }] },
+      balance: {
+        included: "1",
+        prepaid: "2",
+        flex_used: "3",
+        packages: [{ type: "predict", remaining_operations: "10", expires_at: "2027-01-01T00:00:00.000Z" }],
+      },
     });
     const s = json.sources;
     expect(BigInt(s.included) + BigInt(s.package) + BigInt(s.prepaid) + BigInt(s.flex)).toBe(BigInt(json.credits));

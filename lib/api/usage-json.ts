@@ -26,7 +26,11 @@ export function balanceJson(balance: BalanceSnapshot): BalanceJson {
     included: balance.included.toString(),
     prepaid: balance.prepaid.toString(),
     flex_used: balance.flexUsed.toString(),
-    packages: balance.packages.map((p) => ({ type: p.operationType, remaining_operations: p.remainingOperations.toString(), expires_at: p.expiresAt.toISOString() })),
+    packages: balance.packages.map((p) => ({
+      type: p.operationType,
+      remaining_operations: p.remainingOperations.toString(),
+      expires_at: p.expiresAt.toISOString(),
+    })),
   };
 }
 
@@ -38,7 +42,13 @@ export interface UsageJson {
   balance: BalanceJson;
 }
 
-export function usageJson(input: { operations: bigint; credits: bigint; sources: SourceCredits; balance: BalanceSnapshot; creditsPerUsd: bigint }): UsageJson {
+export function usageJson(input: {
+  operations: bigint;
+  credits: bigint;
+  sources: SourceCredits;
+  balance: BalanceSnapshot;
+  creditsPerUsd: bigint;
+}): UsageJson {
   return {
     operations: Number(input.operations),
     credits: input.credits.toString(),

@@ -41,10 +41,7 @@ export async function requireUser(): Promise<SessionUser> {
 export const requireWorkspace = cache(async (slug: string, permission: Permission = "read"): Promise<WorkspaceContext> => {
   const user = await requireUser();
   const prisma = await db();
-  const [membership, workspaces] = await Promise.all([
-    findMembershipBySlug(prisma, user.id, slug),
-    listUserWorkspaces(prisma, user.id),
-  ]);
+  const [membership, workspaces] = await Promise.all([findMembershipBySlug(prisma, user.id, slug), listUserWorkspaces(prisma, user.id)]);
   if (!membership) notFound();
   if (!can(membership.role, permission)) forbidden();
   return { ...membership, user, workspaces };

@@ -34,10 +34,7 @@ export class CountingError extends Error {
   }
 }
 
-export type CountRequest =
-  | { inputs: number }
-  | { videoSeconds: string | number; fps?: string | number }
-  | { runs: number };
+export type CountRequest = { inputs: number } | { videoSeconds: string | number; fps?: string | number } | { runs: number };
 
 /** R2.2 / R2.3: the operations a request stands for, or a CountingError. */
 export function countOperations(request: CountRequest): bigint {

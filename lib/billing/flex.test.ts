@@ -64,9 +64,21 @@ describe("whether flex may pay (R5.3, R5.5, R8.3, R14.2)", () => {
     ["R8.3 grace period", facts({ billingState: "GRACE" }), { status: "arrears", remainingCap: null }],
     ["R8.4 retention", facts({ billingState: "RETENTION" }), { status: "arrears", remainingCap: null }],
     // R14.2 $50 cap = 100,000,000 credits; 30,000,000 of flex and a $10 auto top-up (20,000,000) used
-    ["R14.2 under the cap", facts({ spendCapCents: 5_000, flexUsedThisPeriod: 30_000_000n, autoTopUpCentsThisPeriod: 1_000 }), { status: "available", remainingCap: 50_000_000n }],
-    ["R14.2 cap reached exactly", facts({ spendCapCents: 5_000, flexUsedThisPeriod: 80_000_000n, autoTopUpCentsThisPeriod: 1_000 }), { status: "cap_reached", remainingCap: 0n }],
-    ["R14.2 auto top-ups alone passed the cap", facts({ spendCapCents: 1_000, autoTopUpCentsThisPeriod: 2_000 }), { status: "cap_reached", remainingCap: 0n }],
+    [
+      "R14.2 under the cap",
+      facts({ spendCapCents: 5_000, flexUsedThisPeriod: 30_000_000n, autoTopUpCentsThisPeriod: 1_000 }),
+      { status: "available", remainingCap: 50_000_000n },
+    ],
+    [
+      "R14.2 cap reached exactly",
+      facts({ spendCapCents: 5_000, flexUsedThisPeriod: 80_000_000n, autoTopUpCentsThisPeriod: 1_000 }),
+      { status: "cap_reached", remainingCap: 0n },
+    ],
+    [
+      "R14.2 auto top-ups alone passed the cap",
+      facts({ spendCapCents: 1_000, autoTopUpCentsThisPeriod: 2_000 }),
+      { status: "cap_reached", remainingCap: 0n },
+    ],
     ["R14.2 a zero cap allows no flex", facts({ spendCapCents: 0 }), { status: "cap_reached", remainingCap: 0n }],
   ] as const)("%s", (_rule, input, expected) => {
     expect(flexFunding(input)).toEqual(expected);
@@ -74,7 +86,11 @@ describe("whether flex may pay (R5.3, R5.5, R8.3, R14.2)", () => {
 
   it("R14.2 an exchange rate that is not a whole number of credits per cent still compares exactly", () => {
     // 150 credits per USD = 1.5 per cent; cap 1 ¢ = 1.5 credits; 1 credit used → 0.5 left → 0 whole credits.
-    expect(spendCapRemainingCredits({ spendCapCents: 1, flexUsedThisPeriod: 1n, autoTopUpCentsThisPeriod: 0, creditsPerUsd: 150n })).toBe(0n);
-    expect(spendCapRemainingCredits({ spendCapCents: 2, flexUsedThisPeriod: 1n, autoTopUpCentsThisPeriod: 0, creditsPerUsd: 150n })).toBe(2n);
+    expect(spendCapRemainingCredits({ spendCapCents: 1, flexUsedThisPeriod: 1n, autoTopUpCentsThisPeriod: 0, creditsPerUsd: 150n })).toBe(
+      0n,
+    );
+    expect(spendCapRemainingCredits({ spendCapCents: 2, flexUsedThisPeriod: 1n, autoTopUpCentsThisPeriod: 0, creditsPerUsd: 150n })).toBe(
+      2n,
+    );
   });
 });

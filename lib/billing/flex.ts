@@ -70,7 +70,9 @@ function flexStatusWithoutCap(facts: FlexFacts): FlexStatus {
  * has been spent is flex credits (converted exactly, not rounded) plus auto
  * top-ups. Never negative.
  */
-export function spendCapRemainingCredits(facts: Pick<FlexFacts, "spendCapCents" | "flexUsedThisPeriod" | "autoTopUpCentsThisPeriod" | "creditsPerUsd">): bigint {
+export function spendCapRemainingCredits(
+  facts: Pick<FlexFacts, "spendCapCents" | "flexUsedThisPeriod" | "autoTopUpCentsThisPeriod" | "creditsPerUsd">,
+): bigint {
   if (facts.spendCapCents === null) throw new RangeError("no spend cap is set");
   const creditsPerUsd = facts.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD;
   // Credits per cent may not be whole for an unusual exchange rate: compare in credits × 100.

@@ -150,7 +150,10 @@ export function discountLine(reason: string, amountCents: bigint | number): Invo
 
 /** A usage line of an hourly statement (R8.1): "Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits (R3.1)". */
 export function ratedLineDescription(operationTypeName: string, line: RatedLine): string {
-  const counts = line.fromCount === line.toCount ? formatCount(line.fromCount, LOCALE) : `${formatCount(line.fromCount, LOCALE)}–${formatCount(line.toCount, LOCALE)}`;
+  const counts =
+    line.fromCount === line.toCount
+      ? formatCount(line.fromCount, LOCALE)
+      : `${formatCount(line.fromCount, LOCALE)}–${formatCount(line.toCount, LOCALE)}`;
   return `${operationTypeName} ${counts}: ${formatCount(line.operations, LOCALE)} × ${formatCount(line.creditsPerOp, LOCALE)} credits = ${formatCount(line.credits, LOCALE)} credits (R3.1)`;
 }
 

@@ -69,7 +69,12 @@ describe("ledger model movements (R4, R5, R6)", () => {
   });
 
   it("R6.1 expiry writes off the unused operations of a package, no refund", () => {
-    const state = grantPackage(emptyCreditState(), { id: "p1", operationType: "predict", remainingOperations: 40n, expiresAt: nov(20) }).state;
+    const state = grantPackage(emptyCreditState(), {
+      id: "p1",
+      operationType: "predict",
+      remainingOperations: 40n,
+      expiresAt: nov(20),
+    }).state;
     expect(expirePackages(state, nov(19)).entries).toEqual([]);
     const step = expirePackages(state, nov(20));
     expect(step.entries).toEqual([{ source: "PACKAGE", amount: 0n, operations: -40n, purchaseId: "p1", reason: "EXPIRY" }]);
@@ -106,7 +111,12 @@ const typeArbitrary = fc.constantFrom("predict", "search", "train");
 const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant("advance" as const), hours: fc.integer({ min: 1, max: 24 * 20 }) }),
   fc.record({ kind: fc.constant("prepaid" as const), credits: fc.bigInt({ min: 1n, max: 50_000_000n }) }),
-  fc.record({ kind: fc.constant("package" as const), type: typeArbitrary, operations: fc.bigInt({ min: 1n, max: 60n }), days: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({
+    kind: fc.constant("package" as const),
+    type: typeArbitrary,
+    operations: fc.bigInt({ min: 1n, max: 60n }),
+    days: fc.integer({ min: 1, max: 40 }),
+  }),
   {
     weight: 5,
     arbitrary: fc.record({
@@ -118,9 +128,17 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       cap: fc.option(fc.bigInt({ min: 0n, max: 40_000_000n }), { nil: null }),
     }),
   },
-  fc.record({ kind: fc.constant("reset" as const), credits: fc.bigInt({ min: 0n, max: 60_000_000n }), days: fc.integer({ min: 1, max: 31 }) }),
+  fc.record({
+    kind: fc.constant("reset" as const),
+    credits: fc.bigInt({ min: 0n, max: 60_000_000n }),
+    days: fc.integer({ min: 1, max: 31 }),
+  }),
   fc.record({ kind: fc.constant("expire" as const) }),
-  fc.record({ kind: fc.constant("plan" as const), credits: fc.bigInt({ min: 0n, max: 60_000_000n }), days: fc.integer({ min: 1, max: 366 }) }),
+  fc.record({
+    kind: fc.constant("plan" as const),
+    credits: fc.bigInt({ min: 0n, max: 60_000_000n }),
+    days: fc.integer({ min: 1, max: 366 }),
+  }),
   fc.record({ kind: fc.constant("flexClose" as const) }),
 );
 
@@ -146,21 +164,32 @@ describe("ledger invariants over random histories (R5, R6, property)", () => {
               ({ state, entries } = grantPrepaid(state, action.credits));
               break;
             case "package": {
-              const pkg = { id: `p${nextPackage++}`, operationType: action.type, remainingOperations: action.operations, expiresAt: new Date(now + action.days * DAY) };
+              const pkg = {
+                id: `p${nextPackage++}`,
+                operationType: action.type,
+                remainingOperations: action.operations,
+                expiresAt: new Date(now + action.days * DAY),
+              };
               ({ state, entries } = grantPackage(state, pkg));
               break;
             }
             case "debit": {
               const rating = rateBatch(prices[action.type]!, action.countBefore, action.operations);
               const before = state;
-              const step = debit(state, { rating, operationType: action.type, at, flex: { status: action.flex, remainingCap: action.cap } });
+              const step = debit(state, {
+                rating,
+                operationType: action.type,
+                at,
+                flex: { status: action.flex, remainingCap: action.cap },
+              });
               if (step.result.ok) {
                 // The sources of the debit add up to its credits; flex counts up, the others down.
                 const paid = step.entries.reduce((sum, entry) => sum + (entry.source === "FLEX" ? entry.amount : -entry.amount), 0n);
                 expect(paid).toBe(rating.credits);
                 for (const entry of step.entries) expect(entry.reason).toBe("USAGE");
                 // Expired sources were not touched.
-                if (before.included.expiresAt && before.included.expiresAt <= at) expect(step.entries.some((entry) => entry.source === "INCLUDED")).toBe(false);
+                if (before.included.expiresAt && before.included.expiresAt <= at)
+                  expect(step.entries.some((entry) => entry.source === "INCLUDED")).toBe(false);
                 for (const entry of step.entries.filter((e) => e.source === "PACKAGE")) {
                   const pkg = before.packages.find((held) => held.id === entry.purchaseId);
                   expect(pkg?.operationType).toBe(action.type);
@@ -181,7 +210,10 @@ describe("ledger invariants over random histories (R5, R6, property)", () => {
               for (const pkg of state.packages) expect(pkg.expiresAt > at).toBe(true);
               break;
             case "plan":
-              ({ state, entries } = planChange(state, { includedCredits: action.credits, includedExpiresAt: new Date(now + action.days * DAY) }));
+              ({ state, entries } = planChange(state, {
+                includedCredits: action.credits,
+                includedExpiresAt: new Date(now + action.days * DAY),
+              }));
               expect(state.flexUsed).toBe(0n);
               break;
             case "flexClose":

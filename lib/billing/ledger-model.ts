@@ -52,7 +52,10 @@ export function emptyCreditState(): CreditState {
 /** R5.2 / R7 / R11: a top-up, auto top-up or support grant of prepaid credits. */
 export function grantPrepaid(state: CreditState, credits: bigint, memo = ""): LedgerStep {
   if (credits <= 0n) throw new RangeError("a grant must be positive");
-  return { state: { ...state, prepaid: state.prepaid + credits }, entries: [{ source: "PREPAID", amount: credits, reason: "GRANT", memo }] };
+  return {
+    state: { ...state, prepaid: state.prepaid + credits },
+    entries: [{ source: "PREPAID", amount: credits, reason: "GRANT", memo }],
+  };
 }
 
 /** R6.1: a bought package: a quota of operations, no credits. */
@@ -195,6 +198,8 @@ export function assertLedgerMatches(state: CreditState, entries: readonly Ledger
   for (const pkg of state.packages) {
     if (!sums.packageOperations.has(pkg.id)) throw mismatch(`package ${pkg.id}`, 0n, pkg.remainingOperations);
   }
-  const negative = [state.included.balance, state.prepaid, state.flexUsed, ...state.packages.map((pkg) => pkg.remainingOperations)].some((value) => value < 0n);
+  const negative = [state.included.balance, state.prepaid, state.flexUsed, ...state.packages.map((pkg) => pkg.remainingOperations)].some(
+    (value) => value < 0n,
+  );
   if (negative) throw new Error("a source went negative");
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { activePackages, fundingPackages, manualRenewal, packageExpiry, packagesToExpire, renewalsDue, type PackagePurchaseState, type PackageValidity } from "./packages";
+import {
+  activePackages,
+  fundingPackages,
+  manualRenewal,
+  packageExpiry,
+  packagesToExpire,
+  renewalsDue,
+  type PackagePurchaseState,
+  type PackageValidity,
+} from "./packages";
 import { day, utc } from "./test-plans";
 
 function purchase(overrides: Partial<PackagePurchaseState> = {}): PackagePurchaseState {
@@ -83,7 +92,13 @@ describe("auto-renewal at expiry (R6.3)", () => {
     ["R6.3 not before expiry", [expiring], "2027-02-27T23:59:59Z", false, []],
     ["R6.3 not while in arrears", [expiring], "2027-03-01", true, []],
     ["R6.3 not when auto-renewal is off", [{ ...expiring, autoRenew: false }], "2027-03-01", false, []],
-    ["R8.6 not twice: already renewed", [expiring, purchase({ id: "b", startsAt: utc("2027-02-28"), renewedFromId: "a" })], "2027-03-01", false, []],
+    [
+      "R8.6 not twice: already renewed",
+      [expiring, purchase({ id: "b", startsAt: utc("2027-02-28"), renewedFromId: "a" })],
+      "2027-03-01",
+      false,
+      [],
+    ],
     [
       "R6.3 the renewal of a renewal, once that one expires",
       [expiring, purchase({ id: "b", startsAt: utc("2027-02-28"), renewedFromId: "a", autoRenew: true })],
@@ -91,9 +106,17 @@ describe("auto-renewal at expiry (R6.3)", () => {
       false,
       ["b 2027-03-28..2027-04-28"],
     ],
-    ["R6.3 renewed even when the quota was used up", [{ ...expiring, remainingOperations: 0n }], "2027-02-28", false, ["a 2027-02-28..2027-03-28"]],
+    [
+      "R6.3 renewed even when the quota was used up",
+      [{ ...expiring, remainingOperations: 0n }],
+      "2027-02-28",
+      false,
+      ["a 2027-02-28..2027-03-28"],
+    ],
   ])("%s", (_rule, purchases, now, inArrears, expected) => {
-    expect(renewalsDue(purchases, utc(now), inArrears).map((r) => `${r.from.id} ${day(r.startsAt)}..${day(r.expiresAt)}`)).toEqual(expected);
+    expect(renewalsDue(purchases, utc(now), inArrears).map((r) => `${r.from.id} ${day(r.startsAt)}..${day(r.expiresAt)}`)).toEqual(
+      expected,
+    );
   });
 
   it("R6.3 renewing by hand starts now and leaves the old expiry as it was (R6.1 never extended)", () => {

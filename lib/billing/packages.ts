@@ -37,12 +37,7 @@ export function packageExpiry(purchasedAt: Date, validity: PackageValidity): Dat
 
 /** Usable at `now`: started, not expired, quota left. */
 export function isPackageActive(purchase: PackagePurchaseState, now: Date): boolean {
-  return (
-    purchase.status !== "EXPIRED" &&
-    purchase.startsAt <= now &&
-    now < purchase.expiresAt &&
-    purchase.remainingOperations > 0n
-  );
+  return purchase.status !== "EXPIRED" && purchase.startsAt <= now && now < purchase.expiresAt && purchase.remainingOperations > 0n;
 }
 
 /**

@@ -69,8 +69,20 @@ describe("tiered rating by the month's count (R3.1)", () => {
 
   it.each([
     ["R3.1 tiers must start at 1", [{ fromCount: 2n, toCount: null, creditsPerOp: 1n }]],
-    ["R3.1 tiers must be contiguous", [{ fromCount: 1n, toCount: 10n, creditsPerOp: 0n }, { fromCount: 12n, toCount: null, creditsPerOp: 1n }]],
-    ["R3.1 only the last tier is open", [{ fromCount: 1n, toCount: null, creditsPerOp: 0n }, { fromCount: 2n, toCount: null, creditsPerOp: 1n }]],
+    [
+      "R3.1 tiers must be contiguous",
+      [
+        { fromCount: 1n, toCount: 10n, creditsPerOp: 0n },
+        { fromCount: 12n, toCount: null, creditsPerOp: 1n },
+      ],
+    ],
+    [
+      "R3.1 only the last tier is open",
+      [
+        { fromCount: 1n, toCount: null, creditsPerOp: 0n },
+        { fromCount: 2n, toCount: null, creditsPerOp: 1n },
+      ],
+    ],
     ["R3.1 the last tier must be open", [{ fromCount: 1n, toCount: 10n, creditsPerOp: 0n }]],
     ["R1.1 prices are not negative", [{ fromCount: 1n, toCount: null, creditsPerOp: -1n }]],
     ["R3.1 at least one tier", []],
@@ -85,7 +97,10 @@ describe("tiered rating by the month's count (R3.1)", () => {
 
 // R3.1 + R12: random contiguous price lists with up to five tiers.
 const tiersArbitrary = fc
-  .tuple(fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 5, maxLength: 5 }))
+  .tuple(
+    fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 4 }),
+    fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 5, maxLength: 5 }),
+  )
   .map(([widths, prices]) => {
     const tiers: Tier[] = [];
     let from = 1n;

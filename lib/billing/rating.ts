@@ -130,7 +130,8 @@ export function assertConsistentRating(rating: Rating): void {
   let credits = 0n;
   for (const line of rating.lines) {
     if (line.operations < 0n || line.creditsPerOp < 0n) throw new RangeError("a rated line cannot be negative");
-    if (line.credits !== line.operations * line.creditsPerOp) throw new RangeError("a rated line's credits must be operations × creditsPerOp");
+    if (line.credits !== line.operations * line.creditsPerOp)
+      throw new RangeError("a rated line's credits must be operations × creditsPerOp");
     operations += line.operations;
     credits += line.credits;
   }

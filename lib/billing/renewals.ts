@@ -81,7 +81,13 @@ export function nextEvents(state: SubscriptionState, now: Date, freePlan?: PlanT
       for (;;) {
         const flexPeriod = flexPeriodContaining(current, flexPeriodStartOf(current));
         if (flexPeriod.end >= end || flexPeriod.end > now) break;
-        const invoice: PlannedInvoice = { kind: "FLEX", periodStart: flexPeriod.start, periodEnd: flexPeriod.end, fees: [], flex: flexPeriod };
+        const invoice: PlannedInvoice = {
+          kind: "FLEX",
+          periodStart: flexPeriod.start,
+          periodEnd: flexPeriod.end,
+          fees: [],
+          flex: flexPeriod,
+        };
         const event: SubscriptionEvent = { kind: "flex", at: flexPeriod.end, plan: current.plan, flexPeriod, invoice };
         events.push(event);
         current = { ...current, flexPeriodStart: event.at };
@@ -157,15 +163,45 @@ function openedState(next: NextPeriod): SubscriptionState {
  * - R4.6 FINAL on cancellation, issued even when it comes to $0.
  * Free (no fee, no flex) produces no invoice.
  */
-export function closingInvoice(plan: PlanTerms, closedPeriod: Period, flexWindow: Period, next: NextPeriod | null, kind: "FINAL"): PlannedInvoice;
-export function closingInvoice(plan: PlanTerms, closedPeriod: Period, flexWindow: Period, next: NextPeriod | null, kind: null): PlannedInvoice | null;
-export function closingInvoice(plan: PlanTerms, closedPeriod: Period, flexWindow: Period, next: NextPeriod | null, kind: "FINAL" | null): PlannedInvoice | null {
+export function closingInvoice(
+  plan: PlanTerms,
+  closedPeriod: Period,
+  flexWindow: Period,
+  next: NextPeriod | null,
+  kind: "FINAL",
+): PlannedInvoice;
+export function closingInvoice(
+  plan: PlanTerms,
+  closedPeriod: Period,
+  flexWindow: Period,
+  next: NextPeriod | null,
+  kind: null,
+): PlannedInvoice | null;
+export function closingInvoice(
+  plan: PlanTerms,
+  closedPeriod: Period,
+  flexWindow: Period,
+  next: NextPeriod | null,
+  kind: "FINAL" | null,
+): PlannedInvoice | null {
   const fees: PlannedFee[] = [];
   if (plan.interval === "MONTH" && plan.feeCents > 0) {
-    fees.push({ plan, timing: "arrears", periodStart: closedPeriod.start, periodEnd: closedPeriod.end, amountCents: BigInt(plan.feeCents) });
+    fees.push({
+      plan,
+      timing: "arrears",
+      periodStart: closedPeriod.start,
+      periodEnd: closedPeriod.end,
+      amountCents: BigInt(plan.feeCents),
+    });
   }
   if (next && next.plan.interval === "YEAR" && next.plan.feeCents > 0) {
-    fees.push({ plan: next.plan, timing: "upfront", periodStart: next.periodStart, periodEnd: next.periodEnd, amountCents: BigInt(next.plan.feeCents) });
+    fees.push({
+      plan: next.plan,
+      timing: "upfront",
+      periodStart: next.periodStart,
+      periodEnd: next.periodEnd,
+      amountCents: BigInt(next.plan.feeCents),
+    });
   }
   const flex = plan.flexAllowed ? flexWindow : null;
   if (kind !== "FINAL" && fees.length === 0 && flex === null) return null;

@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { rateBatch, type RatedLine, type Rating, type Tier } from "./rating";
-import { allocateDebit, expiringOrder, fundingAfter, type Allocation, type AllocationResult, type FlexStatus, type FundingPackage, type FundingState } from "./sources";
+import {
+  allocateDebit,
+  expiringOrder,
+  fundingAfter,
+  type Allocation,
+  type AllocationResult,
+  type FlexStatus,
+  type FundingPackage,
+  type FundingState,
+} from "./sources";
 
 const predict: Tier[] = [
   { fromCount: 1n, toCount: 1_000n, creditsPerOp: 0n },
@@ -12,7 +21,11 @@ const predict: Tier[] = [
 const train: Tier[] = [{ fromCount: 1n, toCount: null, creditsPerOp: 20_000_000n }];
 
 const at = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
-const pkg = (id: string, remainingOperations: bigint, expires: string): FundingPackage => ({ id, remainingOperations, expiresAt: at(expires) });
+const pkg = (id: string, remainingOperations: bigint, expires: string): FundingPackage => ({
+  id,
+  remainingOperations,
+  expiresAt: at(expires),
+});
 
 function funding(overrides: Partial<FundingState> = {}): FundingState {
   return {
@@ -34,7 +47,12 @@ const paidBatch = (operations: bigint) => rateBatch(predict, 5_000n, operations)
 
 describe("credit-source order (R5)", () => {
   it.each<[string, Rating, FundingState, AllocationResult]>([
-    ["R5.1 included pays first", paidBatch(10n), funding({ included: { balance: 1_000_000n, expiresAt: at("2026-12-14") }, prepaid: 1_000_000n }), allocation({ included: 24_000n })],
+    [
+      "R5.1 included pays first",
+      paidBatch(10n),
+      funding({ included: { balance: 1_000_000n, expiresAt: at("2026-12-14") }, prepaid: 1_000_000n }),
+      allocation({ included: 24_000n }),
+    ],
     [
       "R5.1 soonest expiry first: a package expiring before included goes first",
       paidBatch(10n),
@@ -57,7 +75,12 @@ describe("credit-source order (R5)", () => {
       "R6.2 stacked packages: the one expiring first, then the next",
       paidBatch(10n),
       funding({ packages: [pkg("late", 100n, "2027-01-01"), pkg("soon", 3n, "2026-11-20")] }),
-      allocation({ packages: [{ id: "soon", operations: 3n, credits: 7_200n }, { id: "late", operations: 7n, credits: 16_800n }] }),
+      allocation({
+        packages: [
+          { id: "soon", operations: 3n, credits: 7_200n },
+          { id: "late", operations: 7n, credits: 16_800n },
+        ],
+      }),
     ],
     [
       "R5.1 a package covers operations reported at their rated credits (990 + 32 crosses the free tier)",
@@ -65,7 +88,12 @@ describe("credit-source order (R5)", () => {
       funding({ packages: [pkg("p1", 100n, "2026-12-01")] }),
       allocation({ packages: [{ id: "p1", operations: 22n, credits: 52_800n }] }),
     ],
-    ["R3.1 free operations consume nothing from any source", rateBatch(predict, 0n, 10n), funding({ packages: [pkg("p1", 100n, "2026-12-01")] }), allocation()],
+    [
+      "R3.1 free operations consume nothing from any source",
+      rateBatch(predict, 0n, 10n),
+      funding({ packages: [pkg("p1", 100n, "2026-12-01")] }),
+      allocation(),
+    ],
     [
       "R5.1 included pays whole operations while a later package has quota; its remainder pays before prepaid",
       paidBatch(5n),
@@ -85,19 +113,54 @@ describe("credit-source order (R5)", () => {
       funding({ included: { balance: 5_000n, expiresAt: at("2026-11-01") }, packages: [pkg("empty", 0n, "2026-12-01")], prepaid: 10_000n }),
       allocation({ included: 5_000n, prepaid: 2_200n }),
     ],
-    ["R5.2 prepaid after the expiring sources", paidBatch(2n), funding({ included: { balance: 1_000n, expiresAt: at("2026-11-01") }, prepaid: 10_000n }), allocation({ included: 1_000n, prepaid: 3_800n })],
+    [
+      "R5.2 prepaid after the expiring sources",
+      paidBatch(2n),
+      funding({ included: { balance: 1_000n, expiresAt: at("2026-11-01") }, prepaid: 10_000n }),
+      allocation({ included: 1_000n, prepaid: 3_800n }),
+    ],
     [
       "R5.3 flex after prepaid",
       paidBatch(2n),
       funding({ prepaid: 1_000n, flex: { status: "available", remainingCap: null } }),
       allocation({ prepaid: 1_000n, flex: 3_800n }),
     ],
-    ["R14.2 flex within the spend cap", paidBatch(2n), funding({ flex: { status: "available", remainingCap: 4_800n } }), allocation({ flex: 4_800n })],
-    ["R14.2 flex beyond the spend cap is refused", paidBatch(2n), funding({ prepaid: 100n, flex: { status: "available", remainingCap: 4_000n } }), { ok: false, reason: "spend_cap", shortfall: 700n }],
-    ["R14.2 cap already reached", paidBatch(1n), funding({ flex: { status: "cap_reached", remainingCap: 0n } }), { ok: false, reason: "spend_cap", shortfall: 2_400n }],
-    ["R8.3 in arrears, usage that needs flex is refused", paidBatch(1n), funding({ prepaid: 400n, flex: { status: "arrears", remainingCap: null } }), { ok: false, reason: "arrears", shortfall: 2_000n }],
-    ["R8.3 in arrears, prepaid still works", paidBatch(1n), funding({ prepaid: 2_400n, flex: { status: "arrears", remainingCap: null } }), allocation({ prepaid: 2_400n })],
-    ["R5.5 flex switched off: refused as insufficient", paidBatch(1n), funding({ flex: { status: "disabled", remainingCap: null } }), { ok: false, reason: "insufficient_credits", shortfall: 2_400n }],
+    [
+      "R14.2 flex within the spend cap",
+      paidBatch(2n),
+      funding({ flex: { status: "available", remainingCap: 4_800n } }),
+      allocation({ flex: 4_800n }),
+    ],
+    [
+      "R14.2 flex beyond the spend cap is refused",
+      paidBatch(2n),
+      funding({ prepaid: 100n, flex: { status: "available", remainingCap: 4_000n } }),
+      { ok: false, reason: "spend_cap", shortfall: 700n },
+    ],
+    [
+      "R14.2 cap already reached",
+      paidBatch(1n),
+      funding({ flex: { status: "cap_reached", remainingCap: 0n } }),
+      { ok: false, reason: "spend_cap", shortfall: 2_400n },
+    ],
+    [
+      "R8.3 in arrears, usage that needs flex is refused",
+      paidBatch(1n),
+      funding({ prepaid: 400n, flex: { status: "arrears", remainingCap: null } }),
+      { ok: false, reason: "arrears", shortfall: 2_000n },
+    ],
+    [
+      "R8.3 in arrears, prepaid still works",
+      paidBatch(1n),
+      funding({ prepaid: 2_400n, flex: { status: "arrears", remainingCap: null } }),
+      allocation({ prepaid: 2_400n }),
+    ],
+    [
+      "R5.5 flex switched off: refused as insufficient",
+      paidBatch(1n),
+      funding({ flex: { status: "disabled", remainingCap: null } }),
+      { ok: false, reason: "insufficient_credits", shortfall: 2_400n },
+    ],
     [
       "R4.1 Free: included and prepaid run out, the call is refused",
       paidBatch(3n),
@@ -115,7 +178,12 @@ describe("credit-source order (R5)", () => {
   });
 
   it("R5.1 expiring order: soonest first, included first on a tie, included without expiry last", () => {
-    const order = expiringOrder(funding({ included: { balance: 1n, expiresAt: at("2026-12-01") }, packages: [pkg("b", 1n, "2026-12-01"), pkg("a", 1n, "2026-11-01")] }));
+    const order = expiringOrder(
+      funding({
+        included: { balance: 1n, expiresAt: at("2026-12-01") },
+        packages: [pkg("b", 1n, "2026-12-01"), pkg("a", 1n, "2026-11-01")],
+      }),
+    );
     expect(order.map((source) => (source.kind === "included" ? "included" : source.source.id))).toEqual(["a", "included", "b"]);
   });
 });
@@ -126,12 +194,20 @@ const dates = ["2026-11-01", "2026-11-15", "2026-12-01"].map(at);
 const dateArbitrary = fc.constantFrom(...dates);
 
 const ratingArbitrary = fc
-  .array(fc.record({ operations: fc.integer({ min: 1, max: 40 }), price: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })) }), { maxLength: 4 })
+  .array(fc.record({ operations: fc.integer({ min: 1, max: 40 }), price: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })) }), {
+    maxLength: 4,
+  })
   .map((parts): Rating => {
     let from = 1n;
     const lines: RatedLine[] = parts.map(({ operations, price }) => {
       const ops = BigInt(operations);
-      const line = { fromCount: from, toCount: from + ops - 1n, operations: ops, creditsPerOp: BigInt(price), credits: ops * BigInt(price) };
+      const line = {
+        fromCount: from,
+        toCount: from + ops - 1n,
+        operations: ops,
+        creditsPerOp: BigInt(price),
+        credits: ops * BigInt(price),
+      };
       from += ops;
       return line;
     });
@@ -140,10 +216,17 @@ const ratingArbitrary = fc
 
 const fundingArbitrary: fc.Arbitrary<FundingState> = fc.record({
   included: fc.record({ balance: fc.bigInt({ min: 0n, max: 60_000n }), expiresAt: fc.option(dateArbitrary, { nil: null }) }),
-  packages: fc.uniqueArray(fc.record({ id: fc.constantFrom("p1", "p2", "p3", "p4"), remainingOperations: fc.bigInt({ min: 0n, max: 30n }), expiresAt: dateArbitrary }), {
-    maxLength: 4,
-    selector: (p) => p.id,
-  }),
+  packages: fc.uniqueArray(
+    fc.record({
+      id: fc.constantFrom("p1", "p2", "p3", "p4"),
+      remainingOperations: fc.bigInt({ min: 0n, max: 30n }),
+      expiresAt: dateArbitrary,
+    }),
+    {
+      maxLength: 4,
+      selector: (p) => p.id,
+    },
+  ),
   prepaid: fc.bigInt({ min: 0n, max: 60_000n }),
   flex: fc.record({
     status: fc.constantFrom<FlexStatus>("available", "not_allowed", "disabled", "arrears", "cap_reached"),
@@ -169,7 +252,12 @@ describe("allocation invariants (R5, property)", () => {
             expect(allocateDebit(rating, { ...state, prepaid: state.prepaid + result.shortfall - 1n }).ok).toBe(false);
           }
           if (result.reason === "spend_cap" && state.flex.status === "available") {
-            expect(allocateDebit(rating, { ...state, flex: { status: "available", remainingCap: (state.flex.remainingCap ?? 0n) + result.shortfall } }).ok).toBe(true);
+            expect(
+              allocateDebit(rating, {
+                ...state,
+                flex: { status: "available", remainingCap: (state.flex.remainingCap ?? 0n) + result.shortfall },
+              }).ok,
+            ).toBe(true);
           }
           if (result.reason === "arrears") expect(state.flex.status).toBe("arrears");
           return;
@@ -177,7 +265,8 @@ describe("allocation invariants (R5, property)", () => {
         const { allocation: a } = result;
         expect(a.included + a.packageCredits + a.prepaid + a.flex).toBe(rating.credits);
         expect(a.packages.reduce((sum, draw) => sum + draw.credits, 0n)).toBe(a.packageCredits);
-        for (const value of [a.included, a.prepaid, a.flex, ...a.packages.flatMap((d) => [d.operations, d.credits])]) expect(value).toBeGreaterThanOrEqual(0n);
+        for (const value of [a.included, a.prepaid, a.flex, ...a.packages.flatMap((d) => [d.operations, d.credits])])
+          expect(value).toBeGreaterThanOrEqual(0n);
         expect(a.included).toBeLessThanOrEqual(state.included.balance);
         expect(a.prepaid).toBeLessThanOrEqual(state.prepaid);
         if (a.flex > 0n) {
@@ -194,7 +283,10 @@ describe("allocation invariants (R5, property)", () => {
           expect(draw.operations).toBeGreaterThan(0n);
           expect(draw.operations).toBeLessThanOrEqual(had?.remainingOperations ?? 0n);
           // R5.1 a package is drawn only when every package expiring before it is used up.
-          for (const earlier of order.slice(0, order.findIndex((s) => s.kind === "package" && s.source.id === draw.id))) {
+          for (const earlier of order.slice(
+            0,
+            order.findIndex((s) => s.kind === "package" && s.source.id === draw.id),
+          )) {
             if (earlier.kind !== "package") continue;
             const used = a.packages.find((d) => d.id === earlier.source.id)?.operations ?? 0n;
             expect(used).toBe(earlier.source.remainingOperations);
@@ -215,13 +307,18 @@ describe("allocation invariants (R5, property)", () => {
 
   it("a package never pays part of an operation: its credits are whole operations at their rated prices (R5.1)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3_000 }), fc.integer({ min: 1, max: 200 }), fundingArbitrary, (countBefore, operations, state) => {
-        const rating = rateBatch(predict, BigInt(countBefore), BigInt(operations));
-        const result = allocateDebit(rating, state);
-        if (!result.ok) return;
-        // With one paid price in the batch (2,400 after the free tier), each package's credits are a multiple of it.
-        for (const draw of result.allocation.packages) expect(draw.credits).toBe(draw.operations * 2_400n);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3_000 }),
+        fc.integer({ min: 1, max: 200 }),
+        fundingArbitrary,
+        (countBefore, operations, state) => {
+          const rating = rateBatch(predict, BigInt(countBefore), BigInt(operations));
+          const result = allocateDebit(rating, state);
+          if (!result.ok) return;
+          // With one paid price in the batch (2,400 after the free tier), each package's credits are a multiple of it.
+          for (const draw of result.allocation.packages) expect(draw.credits).toBe(draw.operations * 2_400n);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -47,9 +47,7 @@ export interface Allocation {
 
 export type RefusalReason = "insufficient_credits" | "arrears" | "spend_cap";
 
-export type AllocationResult =
-  | { ok: true; allocation: Allocation }
-  | { ok: false; reason: RefusalReason; shortfall: bigint };
+export type AllocationResult = { ok: true; allocation: Allocation } | { ok: false; reason: RefusalReason; shortfall: bigint };
 
 /** The operations still to pay for, in rating order; free operations (0 credits) are left out, they consume nothing (R3.1). */
 interface Segment {

@@ -22,7 +22,12 @@ describe("upgrade or downgrade (R4.5)", () => {
     ["R4.5 Starter → Growth is an upgrade", plans.starter, plans.growth, "upgrade"],
     ["R4.5 Growth → Starter is a downgrade", plans.growth, plans.starter, "downgrade"],
     ["R4.5 Starter monthly → Starter annual is an upgrade", plans.starter, plans.starterAnnual, "upgrade"],
-    ["R4.5 monthly → annual is an upgrade even to a lower rank (Growth monthly → Starter annual)", plans.growth, plans.starterAnnual, "upgrade"],
+    [
+      "R4.5 monthly → annual is an upgrade even to a lower rank (Growth monthly → Starter annual)",
+      plans.growth,
+      plans.starterAnnual,
+      "upgrade",
+    ],
     ["R4.5 annual → monthly of a lower rank is a downgrade", plans.growthAnnual, plans.growth, "downgrade"],
     ["R4.5 Starter annual → Growth monthly (pricier) is an upgrade", plans.starterAnnual, plans.growth, "upgrade"],
     ["R4.1 Free → Starter is an upgrade", plans.free, plans.starter, "upgrade"],
@@ -53,7 +58,10 @@ type EventSummary = [kind: SubscriptionEvent["kind"], at: string, fees: string[]
 
 function summarize(events: SubscriptionEvent[]): EventSummary[] {
   return events.map((event) => {
-    const fees = event.invoice?.fees.map((fee) => `${fee.plan.code} ${fee.timing} ${fee.amountCents} ${day(fee.periodStart)}..${day(fee.periodEnd)}`) ?? [];
+    const fees =
+      event.invoice?.fees.map(
+        (fee) => `${fee.plan.code} ${fee.timing} ${fee.amountCents} ${day(fee.periodStart)}..${day(fee.periodEnd)}`,
+      ) ?? [];
     const flex = event.invoice?.flex ? `${day(event.invoice.flex.start)}..${day(event.invoice.flex.end)}` : null;
     const next =
       event.kind === "renew" || event.kind === "downgrade"
@@ -71,16 +79,41 @@ describe("due transitions up to now (R4.2–R4.6)", () => {
       "R4.2 signed up Aug 5 → first charge Sep 5, in arrears",
       subscription({ plan: plans.starter, currentPeriodStart: utc("2026-08-05") }),
       "2026-09-05",
-      [["renew", "2026-09-05", ["starter_monthly arrears 3000 2026-08-05..2026-09-05"], "2026-08-05..2026-09-05", "starter_monthly 2026-09-05..2026-10-05 +70000000"]],
+      [
+        [
+          "renew",
+          "2026-09-05",
+          ["starter_monthly arrears 3000 2026-08-05..2026-09-05"],
+          "2026-08-05..2026-09-05",
+          "starter_monthly 2026-09-05..2026-10-05 +70000000",
+        ],
+      ],
     ],
-    ["R4.2 nothing is due the day before", subscription({ plan: plans.starter, currentPeriodStart: utc("2026-08-05") }), "2026-09-04T23:59:59.999Z", []],
+    [
+      "R4.2 nothing is due the day before",
+      subscription({ plan: plans.starter, currentPeriodStart: utc("2026-08-05") }),
+      "2026-09-04T23:59:59.999Z",
+      [],
+    ],
     [
       "R4.2 then October 5",
       subscription({ plan: plans.starter, currentPeriodStart: utc("2026-08-05") }),
       "2026-10-05",
       [
-        ["renew", "2026-09-05", ["starter_monthly arrears 3000 2026-08-05..2026-09-05"], "2026-08-05..2026-09-05", "starter_monthly 2026-09-05..2026-10-05 +70000000"],
-        ["renew", "2026-10-05", ["starter_monthly arrears 3000 2026-09-05..2026-10-05"], "2026-09-05..2026-10-05", "starter_monthly 2026-10-05..2026-11-05 +70000000"],
+        [
+          "renew",
+          "2026-09-05",
+          ["starter_monthly arrears 3000 2026-08-05..2026-09-05"],
+          "2026-08-05..2026-09-05",
+          "starter_monthly 2026-09-05..2026-10-05 +70000000",
+        ],
+        [
+          "renew",
+          "2026-10-05",
+          ["starter_monthly arrears 3000 2026-09-05..2026-10-05"],
+          "2026-09-05..2026-10-05",
+          "starter_monthly 2026-10-05..2026-11-05 +70000000",
+        ],
       ],
     ],
     [
@@ -88,16 +121,42 @@ describe("due transitions up to now (R4.2–R4.6)", () => {
       subscription({ plan: plans.starter, currentPeriodStart: utc("2027-01-31") }),
       "2027-05-01",
       [
-        ["renew", "2027-02-28", ["starter_monthly arrears 3000 2027-01-31..2027-02-28"], "2027-01-31..2027-02-28", "starter_monthly 2027-02-28..2027-03-31 +70000000"],
-        ["renew", "2027-03-31", ["starter_monthly arrears 3000 2027-02-28..2027-03-31"], "2027-02-28..2027-03-31", "starter_monthly 2027-03-31..2027-04-30 +70000000"],
-        ["renew", "2027-04-30", ["starter_monthly arrears 3000 2027-03-31..2027-04-30"], "2027-03-31..2027-04-30", "starter_monthly 2027-04-30..2027-05-31 +70000000"],
+        [
+          "renew",
+          "2027-02-28",
+          ["starter_monthly arrears 3000 2027-01-31..2027-02-28"],
+          "2027-01-31..2027-02-28",
+          "starter_monthly 2027-02-28..2027-03-31 +70000000",
+        ],
+        [
+          "renew",
+          "2027-03-31",
+          ["starter_monthly arrears 3000 2027-02-28..2027-03-31"],
+          "2027-02-28..2027-03-31",
+          "starter_monthly 2027-03-31..2027-04-30 +70000000",
+        ],
+        [
+          "renew",
+          "2027-04-30",
+          ["starter_monthly arrears 3000 2027-03-31..2027-04-30"],
+          "2027-03-31..2027-04-30",
+          "starter_monthly 2027-04-30..2027-05-31 +70000000",
+        ],
       ],
     ],
     [
       "R4.2 Jan 31 → Feb 29 in a leap year",
       subscription({ plan: plans.starter, currentPeriodStart: utc("2028-01-31") }),
       "2028-03-01",
-      [["renew", "2028-02-29", ["starter_monthly arrears 3000 2028-01-31..2028-02-29"], "2028-01-31..2028-02-29", "starter_monthly 2028-02-29..2028-03-31 +70000000"]],
+      [
+        [
+          "renew",
+          "2028-02-29",
+          ["starter_monthly arrears 3000 2028-01-31..2028-02-29"],
+          "2028-01-31..2028-02-29",
+          "starter_monthly 2028-02-29..2028-03-31 +70000000",
+        ],
+      ],
     ],
     [
       "R4.1 Free renews its included credits with no invoice",
@@ -118,30 +177,74 @@ describe("due transitions up to now (R4.2–R4.6)", () => {
       "R4.5 a scheduled downgrade takes effect at the period end",
       subscription({ plan: plans.growth, currentPeriodStart: utc("2026-11-14"), scheduledPlan: plans.starter }),
       "2026-12-20",
-      [["downgrade", "2026-12-14", ["growth_monthly arrears 30000 2026-11-14..2026-12-14"], "2026-11-14..2026-12-14", "starter_monthly 2026-12-14..2027-01-14 +70000000"]],
+      [
+        [
+          "downgrade",
+          "2026-12-14",
+          ["growth_monthly arrears 30000 2026-11-14..2026-12-14"],
+          "2026-11-14..2026-12-14",
+          "starter_monthly 2026-12-14..2027-01-14 +70000000",
+        ],
+      ],
     ],
     [
       "R4.5 + R4.3 a downgrade to an annual plan is paid upfront at the period end",
-      subscription({ plan: plans.growthAnnual, currentPeriodStart: utc("2026-03-15"), scheduledPlan: plans.starterAnnual, flexPeriodStart: utc("2027-02-15") }),
+      subscription({
+        plan: plans.growthAnnual,
+        currentPeriodStart: utc("2026-03-15"),
+        scheduledPlan: plans.starterAnnual,
+        flexPeriodStart: utc("2027-02-15"),
+      }),
       "2027-03-15",
-      [["downgrade", "2027-03-15", ["starter_annual upfront 30000 2027-03-15..2028-03-15"], "2027-02-15..2027-03-15", "starter_annual 2027-03-15..2028-03-15 +840000000"]],
+      [
+        [
+          "downgrade",
+          "2027-03-15",
+          ["starter_annual upfront 30000 2027-03-15..2028-03-15"],
+          "2027-02-15..2027-03-15",
+          "starter_annual 2027-03-15..2028-03-15 +840000000",
+        ],
+      ],
     ],
     [
       "R4.6 cancel on day 10: service to the period end, then a final invoice and Free",
       scheduleCancellation(subscription({ plan: plans.growth, currentPeriodStart: utc("2026-11-14") })),
       "2026-12-14",
-      [["cancel", "2026-12-14", ["growth_monthly arrears 30000 2026-11-14..2026-12-14"], "2026-11-14..2026-12-14", "free 2026-12-14..2027-01-14 +5000000"]],
+      [
+        [
+          "cancel",
+          "2026-12-14",
+          ["growth_monthly arrears 30000 2026-11-14..2026-12-14"],
+          "2026-11-14..2026-12-14",
+          "free 2026-12-14..2027-01-14 +5000000",
+        ],
+      ],
     ],
-    ["R4.6 cancelled, the day before the period end: nothing yet", scheduleCancellation(subscription({ plan: plans.growth })), "2026-12-13T23:59:59Z", []],
+    [
+      "R4.6 cancelled, the day before the period end: nothing yet",
+      scheduleCancellation(subscription({ plan: plans.growth })),
+      "2026-12-13T23:59:59Z",
+      [],
+    ],
     [
       "R4.6 cancellation undone before the end: a renewal",
       undoCancellation(scheduleCancellation(subscription({ plan: plans.growth }))),
       "2026-12-14",
-      [["renew", "2026-12-14", ["growth_monthly arrears 30000 2026-11-14..2026-12-14"], "2026-11-14..2026-12-14", "growth_monthly 2026-12-14..2027-01-14 +750000000"]],
+      [
+        [
+          "renew",
+          "2026-12-14",
+          ["growth_monthly arrears 30000 2026-11-14..2026-12-14"],
+          "2026-11-14..2026-12-14",
+          "growth_monthly 2026-12-14..2027-01-14 +750000000",
+        ],
+      ],
     ],
     [
       "R4.6 cancelling an annual plan: final invoice holds the last flex month only (fee was upfront, no refund)",
-      scheduleCancellation(subscription({ plan: plans.starterAnnual, currentPeriodStart: utc("2026-03-15"), flexPeriodStart: utc("2027-02-15") })),
+      scheduleCancellation(
+        subscription({ plan: plans.starterAnnual, currentPeriodStart: utc("2026-03-15"), flexPeriodStart: utc("2027-02-15") }),
+      ),
       "2027-03-15",
       [["cancel", "2027-03-15", [], "2027-02-15..2027-03-15", "free 2027-03-15..2027-04-15 +5000000"]],
     ],
@@ -158,13 +261,23 @@ describe("due transitions up to now (R4.2–R4.6)", () => {
       "renew 2027-03-15",
     ]);
     expect(summarize(events.slice(-1))).toEqual([
-      ["renew", "2027-03-15", ["starter_annual upfront 30000 2027-03-15..2028-03-15"], "2027-02-15..2027-03-15", "starter_annual 2027-03-15..2028-03-15 +840000000"],
+      [
+        "renew",
+        "2027-03-15",
+        ["starter_annual upfront 30000 2027-03-15..2028-03-15"],
+        "2027-02-15..2027-03-15",
+        "starter_annual 2027-03-15..2028-03-15 +840000000",
+      ],
     ]);
     expect(events[0]?.invoice).toMatchObject({ kind: "FLEX", fees: [], flex: { start: utc("2026-03-15"), end: utc("2026-04-15") } });
   });
 
   it("R4.6 the final invoice is issued even when it comes to nothing", () => {
-    const [event] = nextEvents(scheduleCancellation(subscription({ plan: plans.payg, currentPeriodStart: utc("2027-01-01") })), utc("2027-02-01"), plans.free);
+    const [event] = nextEvents(
+      scheduleCancellation(subscription({ plan: plans.payg, currentPeriodStart: utc("2027-01-01") })),
+      utc("2027-02-01"),
+      plans.free,
+    );
     expect(event?.kind).toBe("cancel");
     expect(event?.invoice?.kind).toBe("FINAL");
   });
@@ -193,7 +306,11 @@ describe("upgrades take effect at once (R4.5)", () => {
       starterSince,
       plans.growth,
       "2026-11-16",
-      { kind: "PRORATION", fees: [{ timing: "prorated", amountCents: 1_500n, closedAt: utc("2026-11-16") }], flex: { start: utc("2026-11-01"), end: utc("2026-11-16") } },
+      {
+        kind: "PRORATION",
+        fees: [{ timing: "prorated", amountCents: 1_500n, closedAt: utc("2026-11-16") }],
+        flex: { start: utc("2026-11-01"), end: utc("2026-11-16") },
+      },
     ],
     [
       "R4.5 + R4.3 Starter monthly → Growth annual: pro rata Starter and the year upfront",
@@ -213,10 +330,26 @@ describe("upgrades take effect at once (R4.5)", () => {
       subscription({ plan: plans.starterAnnual, currentPeriodStart: utc("2026-03-15"), flexPeriodStart: utc("2026-06-15") }),
       plans.growthAnnual,
       "2026-07-01",
-      { kind: "PLAN_FEE", fees: [{ timing: "upfront", amountCents: 300_000n }], flex: { start: utc("2026-06-15"), end: utc("2026-07-01") } },
+      {
+        kind: "PLAN_FEE",
+        fees: [{ timing: "upfront", amountCents: 300_000n }],
+        flex: { start: utc("2026-06-15"), end: utc("2026-07-01") },
+      },
     ],
-    ["R4.1 Free → Starter: nothing to bill now (Starter is billed in arrears)", subscription({ plan: plans.free }), plans.starter, "2026-11-20", null],
-    ["R4.3 Free → Starter annual: the year upfront", subscription({ plan: plans.free }), plans.starterAnnual, "2026-11-20", { kind: "PLAN_FEE", fees: [{ timing: "upfront", amountCents: 30_000n }], flex: null }],
+    [
+      "R4.1 Free → Starter: nothing to bill now (Starter is billed in arrears)",
+      subscription({ plan: plans.free }),
+      plans.starter,
+      "2026-11-20",
+      null,
+    ],
+    [
+      "R4.3 Free → Starter annual: the year upfront",
+      subscription({ plan: plans.free }),
+      plans.starterAnnual,
+      "2026-11-20",
+      { kind: "PLAN_FEE", fees: [{ timing: "upfront", amountCents: 30_000n }], flex: null },
+    ],
     [
       "R4.4 pay as you go → Starter: the month's flex so far",
       subscription({ plan: plans.payg, currentPeriodStart: utc("2026-11-01") }),
@@ -283,7 +416,14 @@ describe("preview of the next invoice (R4.5, R10)", () => {
     [
       "R4.5 upgrade to Growth annual: 10 of 30 days pro rata, the flex so far, the year upfront — now",
       { ...base, change: { kind: "plan", to: plans.growthAnnual } as const },
-      { change: "upgrade", effectiveAt: now, issuedAt: now, kind: "PRORATION", totalCents: 10_000n + 300_000n + 7_770n, flexIsEstimate: false },
+      {
+        change: "upgrade",
+        effectiveAt: now,
+        issuedAt: now,
+        kind: "PRORATION",
+        totalCents: 10_000n + 300_000n + 7_770n,
+        flexIsEstimate: false,
+      },
       [
         "Growth plan, Nov 14 – Nov 24, 2026: elapsed part of Nov 14 – Dec 14, 2026 at $300.00, rounded down (upgrade, R4.5)",
         "Growth annual plan, Nov 24, 2026 – Nov 24, 2027 (paid upfront, R4.3)",
@@ -303,7 +443,11 @@ describe("preview of the next invoice (R4.5, R10)", () => {
   });
 
   it("R4.3 an annual plan with no change: the next invoice is this month's flex", () => {
-    const preview = previewNextInvoice({ state: subscription({ plan: plans.growthAnnual, currentPeriodStart: utc("2026-03-15") }), now: utc("2026-07-20"), flexCreditsSoFar: 40_000n });
+    const preview = previewNextInvoice({
+      state: subscription({ plan: plans.growthAnnual, currentPeriodStart: utc("2026-03-15") }),
+      now: utc("2026-07-20"),
+      flexCreditsSoFar: 40_000n,
+    });
     expect(preview).toMatchObject({ issuedAt: utc("2026-08-15"), kind: "FLEX", totalCents: 2n });
   });
 });

@@ -52,7 +52,13 @@ export function upgradeInvoiceLines(state: SubscriptionState, to: PlanTerms, at:
     fees.push({ plan: from, timing: "prorated", periodStart: state.currentPeriodStart, periodEnd, closedAt: at, amountCents });
   }
   if (to.interval === "YEAR" && to.feeCents > 0) {
-    fees.push({ plan: to, timing: "upfront", periodStart: at, periodEnd: periodEndFor(to, at, at.getUTCDate()), amountCents: BigInt(to.feeCents) });
+    fees.push({
+      plan: to,
+      timing: "upfront",
+      periodStart: at,
+      periodEnd: periodEndFor(to, at, at.getUTCDate()),
+      amountCents: BigInt(to.feeCents),
+    });
   }
   const flex = from.flexAllowed ? { start: flexPeriodStartOf(state), end: at } : null;
   if (fees.length === 0 && flex === null) return null;
@@ -76,7 +82,15 @@ export function planUpgrade(state: SubscriptionState, to: PlanTerms, at: Date): 
     periodEnd,
     anchorDay,
     includedCredits: to.includedCredits,
-    state: { plan: to, anchorDay, currentPeriodStart: at, currentPeriodEnd: periodEnd, cancelAtPeriodEnd: false, scheduledPlan: null, flexPeriodStart: at },
+    state: {
+      plan: to,
+      anchorDay,
+      currentPeriodStart: at,
+      currentPeriodEnd: periodEnd,
+      cancelAtPeriodEnd: false,
+      scheduledPlan: null,
+      flexPeriodStart: at,
+    },
   };
 }
 
@@ -100,11 +114,28 @@ export function undoCancellation(state: SubscriptionState): SubscriptionState {
  * the flex of the window, added up and rounded once (R5.3). A zero flex line
  * is left out.
  */
-export function invoiceLinesFor(invoice: PlannedInvoice, flexCredits: bigint, creditsPerUsd: bigint = DEFAULT_CREDITS_PER_USD): InvoiceLineDraft[] {
+export function invoiceLinesFor(
+  invoice: PlannedInvoice,
+  flexCredits: bigint,
+  creditsPerUsd: bigint = DEFAULT_CREDITS_PER_USD,
+): InvoiceLineDraft[] {
   const lines = invoice.fees.map((fee) =>
     fee.timing === "prorated"
-      ? prorationLine({ planName: planName(fee.plan), periodStart: fee.periodStart, periodEnd: fee.periodEnd, closedAt: fee.closedAt ?? fee.periodEnd, feeCents: fee.plan.feeCents, amountCents: fee.amountCents })
-      : planFeeLine({ planName: planName(fee.plan), periodStart: fee.periodStart, periodEnd: fee.periodEnd, feeCents: fee.amountCents, timing: fee.timing }),
+      ? prorationLine({
+          planName: planName(fee.plan),
+          periodStart: fee.periodStart,
+          periodEnd: fee.periodEnd,
+          closedAt: fee.closedAt ?? fee.periodEnd,
+          feeCents: fee.plan.feeCents,
+          amountCents: fee.amountCents,
+        })
+      : planFeeLine({
+          planName: planName(fee.plan),
+          periodStart: fee.periodStart,
+          periodEnd: fee.periodEnd,
+          feeCents: fee.amountCents,
+          timing: fee.timing,
+        }),
   );
   if (invoice.flex && flexCredits > 0n) lines.push(flexLine(flexCredits, creditsPerUsd));
   return lines;
@@ -153,7 +184,16 @@ export function previewNextInvoice(input: InvoicePreviewInput): InvoicePreview {
   if (change.kind === "plan" && classifyChange(state.plan, change.to) === "upgrade") {
     const invoice = upgradeInvoiceLines(state, change.to, now);
     const lines = invoice ? invoiceLinesFor(invoice, input.flexCreditsSoFar, creditsPerUsd) : [];
-    return { change: "upgrade", effectiveAt: now, issuedAt: invoice ? now : null, kind: invoice?.kind ?? null, lines, totalCents: invoiceTotals(lines).totalCents, flexIsEstimate: false, forfeitsIncluded: included };
+    return {
+      change: "upgrade",
+      effectiveAt: now,
+      issuedAt: invoice ? now : null,
+      kind: invoice?.kind ?? null,
+      lines,
+      totalCents: invoiceTotals(lines).totalCents,
+      flexIsEstimate: false,
+      forfeitsIncluded: included,
+    };
   }
 
   let simulated: SubscriptionState = { ...state, cancelAtPeriodEnd: false, scheduledPlan: null };
@@ -172,7 +212,8 @@ export function previewNextInvoice(input: InvoicePreviewInput): InvoicePreview {
   // Everything up to the period end; a change shows the invoice of that end, no change the first invoice due.
   // Events at or before now are due already (the caller applies them with nextEvents); the preview looks ahead.
   const upcoming = nextEvents(simulated, periodEnd).filter((candidate) => candidate.at > now);
-  const event = kind === "none" ? upcoming.find((candidate) => candidate.invoice !== null) : upcoming.find((candidate) => candidate.kind !== "flex");
+  const event =
+    kind === "none" ? upcoming.find((candidate) => candidate.invoice !== null) : upcoming.find((candidate) => candidate.kind !== "flex");
   const invoice = event?.invoice ?? null;
   const flexNow = invoice?.flex && invoice.flex.start <= now && now < invoice.flex.end ? input.flexCreditsSoFar : 0n;
   const lines = invoice ? invoiceLinesFor(invoice, flexNow, creditsPerUsd) : [];

@@ -76,7 +76,11 @@ export const catalogSchema = z
     const typeCodes = new Set(catalog.operationTypes.map((type) => type.code));
     catalog.packages.forEach((pkg, index) => {
       if (!typeCodes.has(pkg.operationType)) {
-        ctx.addIssue({ code: "custom", path: ["packages", index, "operationType"], message: `unknown operation type ${pkg.operationType}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["packages", index, "operationType"],
+          message: `unknown operation type ${pkg.operationType}`,
+        });
       }
     });
     if (!catalog.plans.some((plan) => plan.code === "free")) {

@@ -65,7 +65,16 @@ export interface NewWorkspace {
 export async function createWorkspace(tx: Tx, input: NewWorkspace) {
   const plan = await tx.plan.findUnique({
     where: { code: input.planCode ?? FREE_PLAN_CODE },
-    select: { id: true, code: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true },
+    select: {
+      id: true,
+      code: true,
+      rank: true,
+      interval: true,
+      feeCents: true,
+      includedCredits: true,
+      flexAllowed: true,
+      payAsYouGo: true,
+    },
   });
   if (!plan) throw new Error(`Plan ${input.planCode ?? FREE_PLAN_CODE} is not in the catalog; load the catalog first.`);
   const slug = input.slug ?? (await freeSlug(tx, input.name));
@@ -91,7 +100,14 @@ export async function createWorkspace(tx: Tx, input: NewWorkspace) {
     select: { id: true },
   });
   const period = await tx.subscriptionPeriod.create({
-    data: { workspaceId: workspace.id, subscriptionId: subscription.id, planId: plan.id, startsAt: input.now, endsAt: end, includedGranted: plan.includedCredits },
+    data: {
+      workspaceId: workspace.id,
+      subscriptionId: subscription.id,
+      planId: plan.id,
+      startsAt: input.now,
+      endsAt: end,
+      includedGranted: plan.includedCredits,
+    },
     select: { id: true },
   });
   // R5.1: the period's included credits, expiring at its end.

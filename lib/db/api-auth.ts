@@ -51,7 +51,14 @@ export async function setWorkspaceRateLimit(
   } else {
     await tx.workspaceRateLimit.upsert({
       where: { workspaceId_window: { workspaceId: input.workspaceId, window: input.window } },
-      create: { workspaceId: input.workspaceId, window: input.window, limit: input.limit, reason: input.reason, setById: input.actor.id, createdAt: input.now },
+      create: {
+        workspaceId: input.workspaceId,
+        window: input.window,
+        limit: input.limit,
+        reason: input.reason,
+        setById: input.actor.id,
+        createdAt: input.now,
+      },
       update: { limit: input.limit, reason: input.reason, setById: input.actor.id, createdAt: input.now },
     });
   }

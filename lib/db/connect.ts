@@ -169,7 +169,10 @@ export interface EmbeddedLock {
 }
 
 export class EmbeddedDatabaseBusyError extends Error {
-  constructor(readonly holder: EmbeddedLock, lockFile: string) {
+  constructor(
+    readonly holder: EmbeddedLock,
+    lockFile: string,
+  ) {
     super(
       `The embedded database is open in another process (pid ${holder.pid}, ${holder.role}` +
         `${holder.port ? ` on port ${holder.port}` : ""}). PGlite allows one process at a time: ` +

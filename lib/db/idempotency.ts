@@ -16,7 +16,10 @@ export type Claim =
   /** Claimed earlier but not answered (in flight, or the process died): go on; the debit is keyed. */
   | { kind: "pending"; since: Date };
 
-export async function claimIdempotencyKey(prisma: PrismaClient, input: { workspaceId: string; key: string; requestHash: string; now: Date }): Promise<Claim> {
+export async function claimIdempotencyKey(
+  prisma: PrismaClient,
+  input: { workspaceId: string; key: string; requestHash: string; now: Date },
+): Promise<Claim> {
   const expiresAt = new Date(input.now.getTime() + IDEMPOTENCY_TTL_MS);
   // Insert, or take over a key whose 24 hours are over.
   const claimed = await prisma.$queryRaw<{ inserted: boolean }[]>`
@@ -57,7 +60,9 @@ export async function storeIdempotentResponse(
     where: { workspaceId_key: { workspaceId: input.workspaceId, key: input.key } },
     select: { responseStatus: true, responseBody: true },
   });
-  return first?.responseBody != null && first.responseStatus != null ? { status: first.responseStatus, body: first.responseBody } : { status: input.status, body: input.body };
+  return first?.responseBody != null && first.responseStatus != null
+    ? { status: first.responseStatus, body: first.responseBody }
+    : { status: input.status, body: input.body };
 }
 
 /** Forgets keys older than 24 h (run by the billing clock). */

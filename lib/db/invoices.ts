@@ -42,7 +42,10 @@ function toIntCents(value: bigint, what: string): number {
 }
 
 /** Creates the invoice once; the same key again returns the existing one. */
-export async function createInvoice(tx: Tx, input: NewInvoice): Promise<{ id: string; number: string; created: boolean; totalCents: number }> {
+export async function createInvoice(
+  tx: Tx,
+  input: NewInvoice,
+): Promise<{ id: string; number: string; created: boolean; totalCents: number }> {
   const existing = await tx.invoice.findUnique({
     where: { workspaceId_idempotencyKey: { workspaceId: input.workspaceId, idempotencyKey: input.idempotencyKey } },
     select: { id: true, number: true, totalCents: true },
@@ -87,7 +90,10 @@ export async function createInvoice(tx: Tx, input: NewInvoice): Promise<{ id: st
 }
 
 /** Records the payment of an open invoice (the payment gateway's reference kept). */
-export async function markInvoicePaid(tx: Tx, input: { workspaceId: string; invoiceId: string; at: Date; paymentRef: string }): Promise<boolean> {
+export async function markInvoicePaid(
+  tx: Tx,
+  input: { workspaceId: string; invoiceId: string; at: Date; paymentRef: string },
+): Promise<boolean> {
   const updated = await tx.invoice.updateMany({
     where: { workspaceId: input.workspaceId, id: input.invoiceId, status: "OPEN" },
     data: { status: "PAID", paidAt: input.at, paymentRef: input.paymentRef },

@@ -65,9 +65,7 @@ const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 // Like Prisma, a file whose line endings were changed by git is not an edit.
 function matchesChecksum(migration: MigrationOnDisk, checksum: string): boolean {
   const text = migration.bytes.toString("utf8");
-  return [migration.checksum, sha256(text.replace(/\r\n/g, "\n")), sha256(text.replace(/\r?\n/g, "\r\n"))].includes(
-    checksum,
-  );
+  return [migration.checksum, sha256(text.replace(/\r\n/g, "\n")), sha256(text.replace(/\r?\n/g, "\r\n"))].includes(checksum);
 }
 
 function readMigrations(dir: string): MigrationOnDisk[] {
@@ -101,9 +99,7 @@ function checkHistory(onDisk: MigrationOnDisk[], rows: MigrationRow[]): Set<stri
     }
     const migration = byName.get(row.migration_name);
     if (!migration) {
-      throw new MigrationError(
-        `Migration ${row.migration_name} is recorded in the database but missing from the migrations folder.`,
-      );
+      throw new MigrationError(`Migration ${row.migration_name} is recorded in the database but missing from the migrations folder.`);
     }
     if (!matchesChecksum(migration, row.checksum)) {
       throw new MigrationError(
@@ -121,9 +117,7 @@ function checkHistory(onDisk: MigrationOnDisk[], rows: MigrationRow[]): Set<stri
 function hasTransactionControl(script: string): boolean {
   // One pass, so that whichever starts first wins: a quote inside a comment
   // opens no string, and `--` inside a string starts no comment.
-  const statements = script
-    .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$|'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, " ")
-    .split(";");
+  const statements = script.replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$|'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, " ").split(";");
   return statements.some((statement) => /^\s*(BEGIN|COMMIT|ROLLBACK|ABORT|END|START\s+TRANSACTION)\b/i.test(statement));
 }
 

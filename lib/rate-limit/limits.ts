@@ -14,9 +14,7 @@ export interface RateLimit {
   limit: number;
 }
 
-export type Decision =
-  | { allowed: true }
-  | { allowed: false; window: RateLimitWindow; limit: number; retryAfterMs: number };
+export type Decision = { allowed: true } | { allowed: false; window: RateLimitWindow; limit: number; retryAfterMs: number };
 
 export interface RateLimiter {
   /**

@@ -28,7 +28,12 @@ const refusals = (decisions: Decision[]) => decisions.filter((decision) => !deci
 describe("the in-process rate limiter (R9.3)", () => {
   it("refuses exactly one of 16 requests in the same moment, on the per-second limit of 15", async () => {
     const limiter = memoryLimiter();
-    const decisions = await checkMany(limiter, "ws_a", PAYG_LIMITS, Array.from({ length: 16 }, (_, i) => T0 + i));
+    const decisions = await checkMany(
+      limiter,
+      "ws_a",
+      PAYG_LIMITS,
+      Array.from({ length: 16 }, (_, i) => T0 + i),
+    );
     expect(decisions.slice(0, 15).every((decision) => decision.allowed)).toBe(true);
     expect(refusals(decisions)).toEqual([{ allowed: false, window: "SECOND", limit: 15, retryAfterMs: 67 - 15 }]);
   });
@@ -40,7 +45,12 @@ describe("the in-process rate limiter (R9.3)", () => {
       { window: "HOUR", limit: 5 },
     ];
     // One a second: the per-second limit never bites, the fifth uses up the hour's burst.
-    const decisions = await checkMany(limiter, "ws_a", limits, [0, 1, 2, 3, 4, 5].map((s) => T0 + s * 1_000));
+    const decisions = await checkMany(
+      limiter,
+      "ws_a",
+      limits,
+      [0, 1, 2, 3, 4, 5].map((s) => T0 + s * 1_000),
+    );
     expect(decisions.slice(0, 5).every((decision) => decision.allowed)).toBe(true);
     // T = 3600 s / 5 = 720 s after the first request, which was 5 s ago.
     expect(decisions[5]).toEqual({ allowed: false, window: "HOUR", limit: 5, retryAfterMs: 715_000 });
@@ -51,9 +61,19 @@ describe("the in-process rate limiter (R9.3)", () => {
 
   it("does not count refused requests: the next is admitted once the retry-after has passed", async () => {
     const limiter = memoryLimiter();
-    await checkMany(limiter, "ws_a", DEFAULT_LIMITS, Array.from({ length: 15 }, () => T0));
+    await checkMany(
+      limiter,
+      "ws_a",
+      DEFAULT_LIMITS,
+      Array.from({ length: 15 }, () => T0),
+    );
     // A client hammering while refused does not push its own retry-after back.
-    const hammering = await checkMany(limiter, "ws_a", DEFAULT_LIMITS, Array.from({ length: 60 }, (_, i) => T0 + i));
+    const hammering = await checkMany(
+      limiter,
+      "ws_a",
+      DEFAULT_LIMITS,
+      Array.from({ length: 60 }, (_, i) => T0 + i),
+    );
     expect(hammering.every((decision) => !decision.allowed)).toBe(true);
     expect(hammering[0]).toMatchObject({ retryAfterMs: 67 });
     expect(await limiter.check("ws_a", DEFAULT_LIMITS, T0 + 67)).toEqual({ allowed: true });
@@ -67,10 +87,20 @@ describe("the in-process rate limiter (R9.3)", () => {
     ];
     expect(await limiter.check("ws_a", limits, T0)).toEqual({ allowed: true });
     // Five refused by the per-second limit leave the hour's budget of 10 untouched…
-    const refused = await checkMany(limiter, "ws_a", limits, Array.from({ length: 5 }, () => T0));
+    const refused = await checkMany(
+      limiter,
+      "ws_a",
+      limits,
+      Array.from({ length: 5 }, () => T0),
+    );
     expect(refused.every((decision) => !decision.allowed && decision.window === "SECOND")).toBe(true);
     // …so nine more fit, one a second, before the hour refuses.
-    const later = await checkMany(limiter, "ws_a", limits, Array.from({ length: 10 }, (_, i) => T0 + (i + 1) * 1_000));
+    const later = await checkMany(
+      limiter,
+      "ws_a",
+      limits,
+      Array.from({ length: 10 }, (_, i) => T0 + (i + 1) * 1_000),
+    );
     expect(later.slice(0, 9).every((decision) => decision.allowed)).toBe(true);
     expect(later[9]).toMatchObject({ allowed: false, window: "HOUR", limit: 10 });
 
@@ -101,15 +131,30 @@ describe("the in-process rate limiter (R9.3)", () => {
 
   it("counts two workspaces independently", async () => {
     const limiter = memoryLimiter();
-    const a = await checkMany(limiter, "ws_a", DEFAULT_LIMITS, Array.from({ length: 16 }, () => T0));
-    const b = await checkMany(limiter, "ws_b", DEFAULT_LIMITS, Array.from({ length: 16 }, () => T0));
+    const a = await checkMany(
+      limiter,
+      "ws_a",
+      DEFAULT_LIMITS,
+      Array.from({ length: 16 }, () => T0),
+    );
+    const b = await checkMany(
+      limiter,
+      "ws_b",
+      DEFAULT_LIMITS,
+      Array.from({ length: 16 }, () => T0),
+    );
     expect(refusals(a)).toHaveLength(1);
     expect(refusals(b)).toHaveLength(1);
   });
 
   it("admits everything when there are no limits", async () => {
     const limiter = memoryLimiter();
-    const decisions = await checkMany(limiter, "ws_a", [], Array.from({ length: 100 }, () => T0));
+    const decisions = await checkMany(
+      limiter,
+      "ws_a",
+      [],
+      Array.from({ length: 100 }, () => T0),
+    );
     expect(refusals(decisions)).toHaveLength(0);
     expect(limiter.size).toBe(0);
   });

@@ -41,7 +41,16 @@ const iso = (date: Date) => date.toISOString();
  * one INSERT … SELECT unnest(…) per table instead of ~12 statements each.
  */
 export async function seedWorkspaces(sql: SqlRunner, input: { count: number; planCode: string; signUp: Date }): Promise<SeededWorkspaces> {
-  const [plan] = await sql.query<{ id: string; interval: "NONE" | "MONTH" | "YEAR"; includedCredits: string; rank: number; feeCents: number; flexAllowed: boolean; payAsYouGo: boolean; code: string }>(
+  const [plan] = await sql.query<{
+    id: string;
+    interval: "NONE" | "MONTH" | "YEAR";
+    includedCredits: string;
+    rank: number;
+    feeCents: number;
+    flexAllowed: boolean;
+    payAsYouGo: boolean;
+    code: string;
+  }>(
     `SELECT "id", "code", "interval", "includedCredits"::text, "rank", "feeCents", "flexAllowed", "payAsYouGo" FROM "Plan" WHERE "code" = $1`,
     [input.planCode],
   );

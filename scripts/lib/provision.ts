@@ -23,20 +23,39 @@ export interface ApiWorkspace {
 }
 
 /** A Growth workspace with prepaid credits and, optionally, a custom per-second limit. */
-export async function provisionApiWorkspace(database: Database, options: { prepaidCredits?: bigint; perSecond?: number; now?: Date } = {}): Promise<ApiWorkspace> {
+export async function provisionApiWorkspace(
+  database: Database,
+  options: { prepaidCredits?: bigint; perSecond?: number; now?: Date } = {},
+): Promise<ApiWorkspace> {
   const now = options.now ?? new Date();
   const tag = randomUUID().slice(0, 8);
-  return database.prisma.$transaction(async (tx) => {
-    const user = await createUser(tx, { email: `api-${tag}@provision.test`, name: "API", passwordHash: null });
-    const workspace = await createWorkspace(tx, { ownerId: user.id, name: `API ${tag}`, planCode: "growth_monthly", now });
-    if (options.prepaidCredits) {
-      await grantPrepaid(tx, { workspaceId: workspace.id, credits: options.prepaidCredits, kind: "SUPPORT", idempotencyKey: `provision:${tag}`, at: now });
-    }
-    if (options.perSecond) {
-      await setWorkspaceRateLimit(tx, { workspaceId: workspace.id, window: "SECOND", limit: options.perSecond, reason: "load test", actor: { id: null, email: "provision@test", role: "ADMIN" }, now });
-    }
-    const key = generateApiKey();
-    await tx.apiKey.create({ data: { workspaceId: workspace.id, name: "load", prefix: key.prefix, secretHash: key.secretHash } });
-    return { workspaceId: workspace.id, secret: key.secret };
-  }, { timeout: 30_000 });
+  return database.prisma.$transaction(
+    async (tx) => {
+      const user = await createUser(tx, { email: `api-${tag}@provision.test`, name: "API", passwordHash: null });
+      const workspace = await createWorkspace(tx, { ownerId: user.id, name: `API ${tag}`, planCode: "growth_monthly", now });
+      if (options.prepaidCredits) {
+        await grantPrepaid(tx, {
+          workspaceId: workspace.id,
+          credits: options.prepaidCredits,
+          kind: "SUPPORT",
+          idempotencyKey: `provision:${tag}`,
+          at: now,
+        });
+      }
+      if (options.perSecond) {
+        await setWorkspaceRateLimit(tx, {
+          workspaceId: workspace.id,
+          window: "SECOND",
+          limit: options.perSecond,
+          reason: "load test",
+          actor: { id: null, email: "provision@test", role: "ADMIN" },
+          now,
+        });
+      }
+      const key = generateApiKey();
+      await tx.apiKey.create({ data: { workspaceId: workspace.id, name: "load", prefix: key.prefix, secretHash: key.secretHash } });
+      return { workspaceId: workspace.id, secret: key.secret };
+    },
+    { timeout: 30_000 },
+  );
 }

@@ -18,12 +18,7 @@ import { get_dmmf } from "@prisma/prisma-schema-wasm";
 
 // ---------------------------------------------------------------- DMMF subset
 
-type DmmfDefault =
-  | string
-  | number
-  | boolean
-  | unknown[]
-  | { name: string; args: unknown[] };
+type DmmfDefault = string | number | boolean | unknown[] | { name: string; args: unknown[] };
 
 export interface DmmfField {
   name: string;
@@ -373,7 +368,9 @@ function constantSql(field: DmmfField, value: DmmfDefault, enums: Map<string, Dm
       return quoteString(String(value));
     case "DateTime":
       // Prisma prints chrono's DateTime<FixedOffset>: "2020-01-01 00:00:00 +00:00".
-      return quoteString(String(value).replace(/^(\d{4}-\d\d-\d\d)T([^+Z-]+)(Z|[+-]\d\d:\d\d)$/, (_, d, t, z) => `${d} ${t} ${z === "Z" ? "+00:00" : z}`));
+      return quoteString(
+        String(value).replace(/^(\d{4}-\d\d-\d\d)T([^+Z-]+)(Z|[+-]\d\d:\d\d)$/, (_, d, t, z) => `${d} ${t} ${z === "Z" ? "+00:00" : z}`),
+      );
     case "Bytes":
       return `'\\x${Buffer.from(String(value), "base64").toString("hex")}'`;
     default:
@@ -428,9 +425,7 @@ export function renderCreateSql(shape: SchemaShape): string {
     ]),
     ...shape.tables.map((t): [string, string] => ["CreateTable", renderCreateTable(t)]),
     ...shape.tables.flatMap((t) => t.indexes.map((i): [string, string] => ["CreateIndex", renderCreateIndex(t, i)])),
-    ...shape.tables.flatMap((t) =>
-      t.foreignKeys.map((fk): [string, string] => ["AddForeignKey", renderAddForeignKey(t, fk)]),
-    ),
+    ...shape.tables.flatMap((t) => t.foreignKeys.map((fk): [string, string] => ["AddForeignKey", renderAddForeignKey(t, fk)])),
   ];
   return steps.map(([step, sql]) => `-- ${step}\n${sql};\n`).join("\n");
 }

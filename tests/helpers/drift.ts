@@ -9,13 +9,7 @@
 // their columns, referenced table and columns, ON DELETE and ON UPDATE.
 // Prisma's own `_prisma_migrations` table is ignored.
 import type { SqlRunner } from "@/lib/db/connect";
-import {
-  readDatamodel,
-  schemaShape,
-  type ColumnShape,
-  type SchemaShape,
-  type TableShape,
-} from "@/scripts/lib/schema-to-sql";
+import { readDatamodel, schemaShape, type ColumnShape, type SchemaShape, type TableShape } from "@/scripts/lib/schema-to-sql";
 
 interface LiveColumn {
   type: string;
@@ -27,10 +21,7 @@ interface LiveTable {
   columns: Map<string, LiveColumn>;
   primaryKey: { name: string; columns: string[] } | null;
   indexes: Map<string, { unique: boolean; columns: string[]; predicate: string | null }>;
-  foreignKeys: Map<
-    string,
-    { columns: string[]; referencedTable: string; referencedColumns: string[]; onDelete: string; onUpdate: string }
-  >;
+  foreignKeys: Map<string, { columns: string[]; referencedTable: string; referencedColumns: string[]; onDelete: string; onUpdate: string }>;
 }
 
 interface LiveSchema {
@@ -295,8 +286,10 @@ function compareTable(table: TableShape, live: LiveTable): string[] {
       continue;
     }
     if (actual.unique !== index.unique) {
-      out.push(`${t}: index "${index.name}" is ${index.unique ? "unique" : "not unique"} in schema.prisma, ` +
-        `${actual.unique ? "unique" : "not unique"} in the database`);
+      out.push(
+        `${t}: index "${index.name}" is ${index.unique ? "unique" : "not unique"} in schema.prisma, ` +
+          `${actual.unique ? "unique" : "not unique"} in the database`,
+      );
     }
     if (actual.columns.join(",") !== wantedColumns.join(",")) {
       out.push(`${t}: index "${index.name}" covers ${names(wantedColumns)} in schema.prisma, ${names(actual.columns)} in the database`);
@@ -305,7 +298,9 @@ function compareTable(table: TableShape, live: LiveTable): string[] {
   }
   for (const [name, index] of live.indexes) {
     if (!indexes.has(name)) {
-      out.push(`${t}: ${index.unique ? "unique index" : "index"} "${name}" ${names(index.columns)} is in the database but not in schema.prisma`);
+      out.push(
+        `${t}: ${index.unique ? "unique index" : "index"} "${name}" ${names(index.columns)} is in the database but not in schema.prisma`,
+      );
     }
   }
 
@@ -314,12 +309,18 @@ function compareTable(table: TableShape, live: LiveTable): string[] {
     const actual = live.foreignKeys.get(fk.name);
     const what = `foreign key "${fk.name}"`;
     if (!actual) {
-      out.push(`${t}: ${what} ${names(fk.columns)} → "${fk.referencedTable}"${names(fk.referencedColumns)} is in schema.prisma but not in the database`);
+      out.push(
+        `${t}: ${what} ${names(fk.columns)} → "${fk.referencedTable}"${names(fk.referencedColumns)} is in schema.prisma but not in the database`,
+      );
       continue;
     }
     const pairs: [string, string, string][] = [
       ["columns", names(fk.columns), names(actual.columns)],
-      ["references", `"${fk.referencedTable}"${names(fk.referencedColumns)}`, `"${actual.referencedTable}"${names(actual.referencedColumns)}`],
+      [
+        "references",
+        `"${fk.referencedTable}"${names(fk.referencedColumns)}`,
+        `"${actual.referencedTable}"${names(actual.referencedColumns)}`,
+      ],
       ["ON DELETE", fk.onDelete, actual.onDelete],
       ["ON UPDATE", fk.onUpdate, actual.onUpdate],
     ];
@@ -329,7 +330,9 @@ function compareTable(table: TableShape, live: LiveTable): string[] {
   }
   for (const [name, fk] of live.foreignKeys) {
     if (!foreignKeys.has(name)) {
-      out.push(`${t}: foreign key "${name}" ${names(fk.columns)} → "${fk.referencedTable}"${names(fk.referencedColumns)} is in the database but not in schema.prisma`);
+      out.push(
+        `${t}: foreign key "${name}" ${names(fk.columns)} → "${fk.referencedTable}"${names(fk.referencedColumns)} is in the database but not in schema.prisma`,
+      );
     }
   }
   return out;

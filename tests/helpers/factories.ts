@@ -32,18 +32,41 @@ export async function makeWorkspace(prisma: PrismaClient, options: WorkspaceOpti
   const tag = randomUUID().slice(0, 8);
   const { workspace } = await prisma.$transaction(async (tx) => {
     const user = await createUser(tx, { email: `owner-${tag}@test.dev`, name: "Owner", passwordHash: null });
-    const created = await createWorkspace(tx, { ownerId: user.id, name: `Test ${tag}`, planCode: options.planCode ?? "growth_monthly", now: options.now });
+    const created = await createWorkspace(tx, {
+      ownerId: user.id,
+      name: `Test ${tag}`,
+      planCode: options.planCode ?? "growth_monthly",
+      now: options.now,
+    });
     return { workspace: created };
   });
   await prisma.workspace.update({
     where: { id: workspace.id },
-    data: { flexEnabled: options.flexEnabled ?? false, billingState: options.billingState ?? "GOOD", spendCapCents: options.spendCapCents ?? null },
+    data: {
+      flexEnabled: options.flexEnabled ?? false,
+      billingState: options.billingState ?? "GOOD",
+      spendCapCents: options.spendCapCents ?? null,
+    },
   });
   if (options.card) {
-    await prisma.paymentMethod.create({ data: { workspaceId: workspace.id, gateway: "test", externalId: `pm_${tag}`, brand: "visa", last4: "4242", expMonth: 12, expYear: 2030, isDefault: true } });
+    await prisma.paymentMethod.create({
+      data: {
+        workspaceId: workspace.id,
+        gateway: "test",
+        externalId: `pm_${tag}`,
+        brand: "visa",
+        last4: "4242",
+        expMonth: 12,
+        expYear: 2030,
+        isDefault: true,
+      },
+    });
   }
   await prisma.$transaction(async (tx) => {
-    const period = await tx.subscriptionPeriod.findFirstOrThrow({ where: { workspaceId: workspace.id }, select: { id: true, endsAt: true } });
+    const period = await tx.subscriptionPeriod.findFirstOrThrow({
+      where: { workspaceId: workspace.id },
+      select: { id: true, endsAt: true },
+    });
     if (options.included !== undefined) {
       await startIncludedPeriod(tx, {
         workspaceId: workspace.id,
@@ -55,10 +78,19 @@ export async function makeWorkspace(prisma: PrismaClient, options: WorkspaceOpti
       });
     }
     if (options.prepaid) {
-      await grantPrepaid(tx, { workspaceId: workspace.id, credits: options.prepaid, kind: "TOP_UP", idempotencyKey: `test:prepaid:${tag}`, at: options.now });
+      await grantPrepaid(tx, {
+        workspaceId: workspace.id,
+        credits: options.prepaid,
+        kind: "TOP_UP",
+        idempotencyKey: `test:prepaid:${tag}`,
+        at: options.now,
+      });
     }
     for (const [index, pkg] of (options.packages ?? []).entries()) {
-      const row = await tx.package.findUniqueOrThrow({ where: { code: pkg.code }, select: { id: true, operationTypeId: true, operations: true } });
+      const row = await tx.package.findUniqueOrThrow({
+        where: { code: pkg.code },
+        select: { id: true, operationTypeId: true, operations: true },
+      });
       await grantPackage(tx, {
         workspaceId: workspace.id,
         packageId: row.id,

@@ -30,7 +30,10 @@ export interface Reply {
   json: unknown;
 }
 
-export async function call(path: string, init: { key?: string; body?: unknown; rawBody?: string; idempotencyKey?: string; method?: string; authorization?: string } = {}): Promise<Reply> {
+export async function call(
+  path: string,
+  init: { key?: string; body?: unknown; rawBody?: string; idempotencyKey?: string; method?: string; authorization?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (init.authorization !== undefined) headers.authorization = init.authorization;
   else if (init.key) headers.authorization = `Key ${init.key}`;
@@ -55,11 +58,19 @@ export const operate = (key: string, body: unknown, idempotencyKey?: string) => 
 
 // Every response is checked against the OpenAPI document (R9.5).
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-ajv.addFormat("date-time", { type: "string", validate: (value: string) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)) });
+ajv.addFormat("date-time", {
+  type: "string",
+  validate: (value: string) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
+});
 ajv.addSchema({ $id: "openapi", components: openApiDocument.components });
 
 export function matchesOpenApi(path: "/api/v1/operations" | "/api/v1/balance", method: "post" | "get", reply: Reply): string[] {
-  const operation = (openApiDocument.paths as Record<string, Record<string, { responses: Record<string, { content?: { "application/json": { schema: { $ref: string } } } }> }>>)[path]![method]!;
+  const operation = (
+    openApiDocument.paths as Record<
+      string,
+      Record<string, { responses: Record<string, { content?: { "application/json": { schema: { $ref: string } } } }> }>
+    >
+  )[path]![method]!;
   const response = operation.responses[String(reply.status)];
   if (!response) return [`status ${reply.status} is not documented for ${method.toUpperCase()} ${path}`];
   const ref = response.content!["application/json"].schema.$ref.replace("#/components", "openapi#/components");

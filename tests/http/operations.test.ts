@@ -20,9 +20,12 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
   });
 
   const usageEvents = (workspaceId: string) => database.prisma.usageEvent.count({ where: { workspaceId } });
-  const balance = (workspaceId: string) => database.prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true, prepaid: true, flexUsed: true } });
+  const balance = (workspaceId: string) =>
+    database.prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true, prepaid: true, flexUsed: true } });
   const noLimits = async (workspaceId: string) =>
-    database.prisma.$transaction((tx) => setWorkspaceRateLimit(tx, { workspaceId, window: "SECOND", limit: 100_000, reason: "test", actor: support, now: NOW }));
+    database.prisma.$transaction((tx) =>
+      setWorkspaceRateLimit(tx, { workspaceId, window: "SECOND", limit: 100_000, reason: "test", actor: support, now: NOW }),
+    );
 
   it("200: a batch of 32 is 32 operations, rated by the month's tiers, with sources adding up (R2.2, R3.1, R9.2)", async () => {
     const ws = await apiWorkspace(database, { now: NOW, planCode: "growth_monthly" });
@@ -31,10 +34,18 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
     const reply = await operate(ws.secret, { type: "predict", inputs: 32 });
     expect(reply.status).toBe(200);
     expect(matchesOpenApi("/api/v1/operations", "post", reply)).toEqual([]);
-    const body = reply.json as { status: { code: number; req_id: string }; usage: { operations: number; credits: string; usd: string; sources: Record<string, string>; balance: { included: string } } };
+    const body = reply.json as {
+      status: { code: number; req_id: string };
+      usage: { operations: number; credits: string; usd: string; sources: Record<string, string>; balance: { included: string } };
+    };
     expect(body.status).toMatchObject({ code: 10000, description: "Ok" });
     expect(reply.headers.get("x-request-id")).toBe(body.status.req_id);
-    expect(body.usage).toMatchObject({ operations: 32, credits: "76800", usd: "0.0384", sources: { included: "76800", package: "0", prepaid: "0", flex: "0" } });
+    expect(body.usage).toMatchObject({
+      operations: 32,
+      credits: "76800",
+      usd: "0.0384",
+      sources: { included: "76800", package: "0", prepaid: "0", flex: "0" },
+    });
     expect(body.usage.balance.included).toBe(String(750_000_000n - 76_800n));
   });
 
@@ -57,11 +68,17 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
       const reply = await operate(ws.secret, body);
       expect(reply.status).toBe(400);
       expect(matchesOpenApi("/api/v1/operations", "post", reply)).toEqual([]);
-      expect((reply.json as { status: { code: number; details: string } }).status).toMatchObject({ code: 11002, details: expect.stringMatching(new RegExp(`^${field}:`)) });
+      expect((reply.json as { status: { code: number; details: string } }).status).toMatchObject({
+        code: 11002,
+        details: expect.stringMatching(new RegExp(`^${field}:`)),
+      });
     }
     const notJson = await call("/api/v1/operations", { key: ws.secret, rawBody: "{not json" });
     expect(notJson.status).toBe(400);
-    const huge = await call("/api/v1/operations", { key: ws.secret, rawBody: JSON.stringify({ type: "predict", inputs: 1, pad: "x".repeat(20_000) }) });
+    const huge = await call("/api/v1/operations", {
+      key: ws.secret,
+      rawBody: JSON.stringify({ type: "predict", inputs: 1, pad: "x".repeat(20_000) }),
+    });
     expect(huge.status).toBe(400);
     expect((huge.json as { status: { details: string } }).status.details).toBe("body: at most 16384 bytes");
     expect(await usageEvents(ws.workspaceId)).toBe(0);
@@ -75,8 +92,13 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
       expect(matchesOpenApi("/api/v1/operations", "post", reply)).toEqual([]);
       expect((reply.json as { status: { code: number } }).status.code).toBe(11001);
     }
-    expect((await call("/api/v1/operations", { authorization: `Bearer ${ws.secret}`, body: { type: "predict", inputs: 1 } })).status).toBe(200);
-    await database.prisma.apiKey.update({ where: { workspaceId_id: { workspaceId: ws.workspaceId, id: ws.keyId } }, data: { revokedAt: new Date() } });
+    expect((await call("/api/v1/operations", { authorization: `Bearer ${ws.secret}`, body: { type: "predict", inputs: 1 } })).status).toBe(
+      200,
+    );
+    await database.prisma.apiKey.update({
+      where: { workspaceId_id: { workspaceId: ws.workspaceId, id: ws.keyId } },
+      data: { revokedAt: new Date() },
+    });
     const revoked = await operate(ws.secret, { type: "predict", inputs: 1 });
     expect(revoked.status).toBe(401);
     expect(await usageEvents(ws.workspaceId)).toBe(1);
@@ -153,7 +175,14 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
     expect(matchesOpenApi("/api/v1/operations", "post", reply!)).toEqual([]);
     const body = reply!.json as { status: { req_id: string } };
     expect(reply!.text).toBe(
-      JSON.stringify({ status: { code: 11005, description: "Making too many requests", details: "exceeded limit of 15 requests per second", req_id: body.status.req_id } }),
+      JSON.stringify({
+        status: {
+          code: 11005,
+          description: "Making too many requests",
+          details: "exceeded limit of 15 requests per second",
+          req_id: body.status.req_id,
+        },
+      }),
     );
     expect(Number(reply!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Throttled calls are not charged.
@@ -162,7 +191,16 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
 
   it("429: the per-hour limit of pay as you go, and a support override takes effect at once (R9.3, R11)", async () => {
     const ws = await apiWorkspace(database, { now: NOW, planCode: "payg", prepaid: 100_000_000n });
-    await database.prisma.$transaction((tx) => setWorkspaceRateLimit(tx, { workspaceId: ws.workspaceId, window: "HOUR", limit: 5, reason: "test a small hour", actor: support, now: NOW }));
+    await database.prisma.$transaction((tx) =>
+      setWorkspaceRateLimit(tx, {
+        workspaceId: ws.workspaceId,
+        window: "HOUR",
+        limit: 5,
+        reason: "test a small hour",
+        actor: support,
+        now: NOW,
+      }),
+    );
     const statuses: number[] = [];
     for (let i = 0; i < 6; i += 1) statuses.push((await operate(ws.secret, { type: "predict", inputs: 1 })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
@@ -170,7 +208,9 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
     expect((hourly.json as { status: { details: string } }).status.details).toBe("exceeded limit of 5 requests per hour");
 
     const other = await apiWorkspace(database, { now: NOW });
-    await database.prisma.$transaction((tx) => setWorkspaceRateLimit(tx, { workspaceId: other.workspaceId, window: "SECOND", limit: 3, reason: "test", actor: support, now: NOW }));
+    await database.prisma.$transaction((tx) =>
+      setWorkspaceRateLimit(tx, { workspaceId: other.workspaceId, window: "SECOND", limit: 3, reason: "test", actor: support, now: NOW }),
+    );
     const burst = await Promise.all(Array.from({ length: 4 }, () => operate(other.secret, { type: "predict", inputs: 1 })));
     const refused = burst.filter((r) => r.status === 429);
     expect(refused).toHaveLength(1);
@@ -178,14 +218,28 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
 
     // The key is cached by now: raising the limit reaches the server through the
     // database's notification, not by waiting for the cache to expire.
-    await database.prisma.$transaction((tx) => setWorkspaceRateLimit(tx, { workspaceId: other.workspaceId, window: "SECOND", limit: 1_000, reason: "launch day", actor: support, now: NOW }));
+    await database.prisma.$transaction((tx) =>
+      setWorkspaceRateLimit(tx, {
+        workspaceId: other.workspaceId,
+        window: "SECOND",
+        limit: 1_000,
+        reason: "launch day",
+        actor: support,
+        now: NOW,
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const raised = await Promise.all(Array.from({ length: 8 }, () => operate(other.secret, { type: "predict", inputs: 1 })));
     expect(raised.map((r) => r.status)).toEqual(Array(8).fill(200));
   });
 
   it("GET /api/v1/balance returns the balances and limits as documented (R9.5)", async () => {
-    const ws = await apiWorkspace(database, { now: NOW, planCode: "payg", prepaid: 4_000_000n, packages: [{ code: "search_100k_month", expiresAt: new Date(NOW.getTime() + 86_400_000) }] });
+    const ws = await apiWorkspace(database, {
+      now: NOW,
+      planCode: "payg",
+      prepaid: 4_000_000n,
+      packages: [{ code: "search_100k_month", expiresAt: new Date(NOW.getTime() + 86_400_000) }],
+    });
     const reply = await call("/api/v1/balance", { key: ws.secret });
     expect(reply.status).toBe(200);
     expect(matchesOpenApi("/api/v1/balance", "get", reply)).toEqual([]);
@@ -206,8 +260,18 @@ describe("POST /api/v1/operations over HTTP (R2, R9)", () => {
     const bodies = fc.sample(
       fc.oneof(
         fc.jsonValue(),
-        fc.record({ type: fc.constantFrom("predict", "upload", "search", "train", "x"), inputs: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }),
-        fc.record({ type: fc.constantFrom("predict", "search"), video_seconds: fc.oneof(fc.double(), fc.string()), fps: fc.oneof(fc.double(), fc.string(), fc.constant(undefined)) }, { requiredKeys: ["type"] }),
+        fc.record(
+          { type: fc.constantFrom("predict", "upload", "search", "train", "x"), inputs: fc.oneof(fc.integer(), fc.double(), fc.string()) },
+          { requiredKeys: [] },
+        ),
+        fc.record(
+          {
+            type: fc.constantFrom("predict", "search"),
+            video_seconds: fc.oneof(fc.double(), fc.string()),
+            fps: fc.oneof(fc.double(), fc.string(), fc.constant(undefined)),
+          },
+          { requiredKeys: ["type"] },
+        ),
       ),
       { numRuns: 2000, seed: 4242 },
     );

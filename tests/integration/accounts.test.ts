@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCatalog } from "@/lib/catalog/schema";
 import { createUser, createWorkspace, EmailTakenError } from "@/lib/db/accounts";
 import { syncCatalog } from "@/lib/db/catalog";
-import { createAuthSession, findSessionUser, LOCKOUT_MS, MAX_FAILED_SIGN_INS, recordFailedSignIn, recordSuccessfulSignIn, revokeAuthSession } from "@/lib/db/queries/users";
+import {
+  createAuthSession,
+  findSessionUser,
+  LOCKOUT_MS,
+  MAX_FAILED_SIGN_INS,
+  recordFailedSignIn,
+  recordSuccessfulSignIn,
+  revokeAuthSession,
+} from "@/lib/db/queries/users";
 import { findMembershipBySlug } from "@/lib/db/queries/workspaces";
 import { renameWorkspace } from "@/lib/db/workspace-settings";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
@@ -110,9 +118,16 @@ describe("accounts, workspaces and sessions", () => {
   it("renaming a workspace writes the audit trail in the same transaction (R11)", async () => {
     const { user, workspace } = await newOwner("Before");
     const actor = { id: user.id, email: "tess@test.dev", role: "OWNER" };
-    expect(await renameWorkspace(database.prisma, { workspaceId: workspace.id, name: "After", actor, now: NOW })).toEqual({ changed: true });
-    expect(await renameWorkspace(database.prisma, { workspaceId: workspace.id, name: "After", actor, now: NOW })).toEqual({ changed: false });
-    const audit = await database.prisma.auditLog.findMany({ where: { workspaceId: workspace.id, action: "workspace.renamed" }, select: { detail: true } });
+    expect(await renameWorkspace(database.prisma, { workspaceId: workspace.id, name: "After", actor, now: NOW })).toEqual({
+      changed: true,
+    });
+    expect(await renameWorkspace(database.prisma, { workspaceId: workspace.id, name: "After", actor, now: NOW })).toEqual({
+      changed: false,
+    });
+    const audit = await database.prisma.auditLog.findMany({
+      where: { workspaceId: workspace.id, action: "workspace.renamed" },
+      select: { detail: true },
+    });
     expect(audit).toEqual([{ detail: { from: "Before", to: "After" } }]);
   });
 
@@ -120,10 +135,16 @@ describe("accounts, workspaces and sessions", () => {
     const changed = structuredClone(catalogFile);
     changed.operationTypes[0].tiers[1].credits = "2500";
     await syncCatalog(database.prisma, parseCatalog(changed));
-    const tier = await database.prisma.priceTier.findFirstOrThrow({ where: { operationType: { code: "predict" }, fromCount: 1001n }, select: { creditsPerOp: true } });
+    const tier = await database.prisma.priceTier.findFirstOrThrow({
+      where: { operationType: { code: "predict" }, fromCount: 1001n },
+      select: { creditsPerOp: true },
+    });
     expect(tier.creditsPerOp).toBe(2500n);
     await syncCatalog(database.prisma, parseCatalog(catalogFile));
-    const restored = await database.prisma.priceTier.findFirstOrThrow({ where: { operationType: { code: "predict" }, fromCount: 1001n }, select: { creditsPerOp: true } });
+    const restored = await database.prisma.priceTier.findFirstOrThrow({
+      where: { operationType: { code: "predict" }, fromCount: 1001n },
+      select: { creditsPerOp: true },
+    });
     expect(restored.creditsPerOp).toBe(2400n);
     expect(await database.prisma.plan.count({ where: { active: true } })).toBe(6);
   });

@@ -41,7 +41,10 @@ describe("API key and limit changes notify the app's caches (R9.1, R9.3, R11)", 
 
   async function workspaceWithKey(planCode = "growth_monthly") {
     const workspace = await makeWorkspace(database.prisma, { now: NOW, planCode });
-    const owner = await database.prisma.membership.findFirstOrThrow({ where: { workspaceId: workspace.id, role: "OWNER" }, select: { user: { select: { id: true, email: true } } } });
+    const owner = await database.prisma.membership.findFirstOrThrow({
+      where: { workspaceId: workspace.id, role: "OWNER" },
+      select: { user: { select: { id: true, email: true } } },
+    });
     const actor = { id: owner.user.id, email: owner.user.email, role: "OWNER" };
     const key = await createApiKey(database.prisma, { workspaceId: workspace.id, name: "gateway", actor, now: NOW });
     return { workspaceId: workspace.id, key, actor };
@@ -69,10 +72,20 @@ describe("API key and limit changes notify the app's caches (R9.1, R9.3, R11)", 
     const { workspaceId, key, actor } = await workspaceWithKey("starter_monthly");
     expect(await notifiedBy(() => revokeApiKey(database.prisma, { workspaceId, keyId: key.id, actor, now: NOW }))).toContain(workspaceId);
     expect(
-      await notifiedBy(() => database.prisma.$transaction((tx) => setWorkspaceRateLimit(tx, { workspaceId, window: "SECOND", limit: 40, reason: "launch", actor: support, now: NOW }))),
+      await notifiedBy(() =>
+        database.prisma.$transaction((tx) =>
+          setWorkspaceRateLimit(tx, { workspaceId, window: "SECOND", limit: 40, reason: "launch", actor: support, now: NOW }),
+        ),
+      ),
     ).toContain(workspaceId);
-    expect(await notifiedBy(() => changePlan(database.prisma, { workspaceId, toPlanCode: "growth_monthly", at: NOW, creditsPerUsd: 2_000_000n, actor }))).toContain(workspaceId);
-    expect(await notifiedBy(() => database.sql.query(`UPDATE "PlanRateLimit" SET "limit" = "limit" WHERE "window" = 'HOUR'`))).toContain("*");
+    expect(
+      await notifiedBy(() =>
+        changePlan(database.prisma, { workspaceId, toPlanCode: "growth_monthly", at: NOW, creditsPerUsd: 2_000_000n, actor }),
+      ),
+    ).toContain(workspaceId);
+    expect(await notifiedBy(() => database.sql.query(`UPDATE "PlanRateLimit" SET "limit" = "limit" WHERE "window" = 'HOUR'`))).toContain(
+      "*",
+    );
   });
 
   it("a rolled-back change notifies nothing, and neither does recording a key's last use", async () => {
@@ -104,10 +117,20 @@ describe("API key and limit changes notify the app's caches (R9.1, R9.3, R11)", 
       expect(await cache.get(key.prefix)).toMatchObject({ workspaceId, revoked: false, perSecond: 15 });
       expect(cache.size).toBe(1);
 
-      await notifiedBy(() => database.sql.query(`INSERT INTO "WorkspaceRateLimit" ("workspaceId", "window", "limit", "reason") VALUES ($1::uuid, 'SECOND', 99, 'sql')`, [workspaceId]), heard);
+      await notifiedBy(
+        () =>
+          database.sql.query(
+            `INSERT INTO "WorkspaceRateLimit" ("workspaceId", "window", "limit", "reason") VALUES ($1::uuid, 'SECOND', 99, 'sql')`,
+            [workspaceId],
+          ),
+        heard,
+      );
       expect(await cache.get(key.prefix)).toMatchObject({ perSecond: 99 });
 
-      await notifiedBy(() => database.sql.query(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE "workspaceId" = $1::uuid`, [workspaceId]), heard);
+      await notifiedBy(
+        () => database.sql.query(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE "workspaceId" = $1::uuid`, [workspaceId]),
+        heard,
+      );
       expect(await cache.get(key.prefix)).toMatchObject({ revoked: true });
     } finally {
       await stopCache();

@@ -49,7 +49,14 @@ describe("API keys", () => {
     expect(apiKeyPrefix(key.secret)).toBe(key.prefix);
 
     const stored = await database.prisma.apiKey.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: key.id } } });
-    expect(stored).toMatchObject({ name: "Production server", prefix: key.prefix, createdById: actor.id, createdAt: NOW, lastUsedAt: null, revokedAt: null });
+    expect(stored).toMatchObject({
+      name: "Production server",
+      prefix: key.prefix,
+      createdById: actor.id,
+      createdAt: NOW,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(apiKeyMatches(key.secret, stored.secretHash)).toBe(true);
     expect(apiKeyMatches(`${key.prefix}_${"A".repeat(43)}`, stored.secretHash)).toBe(false);
 
@@ -75,7 +82,9 @@ describe("API keys", () => {
   it("refuses a blank or too long name and creates nothing", async () => {
     const { workspace, actor } = await newWorkspace();
     for (const name of ["   ", "x".repeat(61), "tab\there"]) {
-      await expect(createApiKey(database.prisma, { workspaceId: workspace.id, name, actor, now: NOW })).rejects.toMatchObject({ code: "invalid-name" });
+      await expect(createApiKey(database.prisma, { workspaceId: workspace.id, name, actor, now: NOW })).rejects.toMatchObject({
+        code: "invalid-name",
+      });
     }
     await createApiKey(database.prisma, { workspaceId: workspace.id, name: "x".repeat(60), actor, now: NOW });
     expect(await database.prisma.apiKey.count({ where: { workspaceId: workspace.id } })).toBe(1);
@@ -90,12 +99,19 @@ describe("API keys", () => {
     }
     const refused = createApiKey(database.prisma, { workspaceId: workspace.id, name: "one too many", actor, now: NOW });
     await expect(refused).rejects.toBeInstanceOf(ApiKeyError);
-    await expect(refused).rejects.toMatchObject({ code: "limit-reached", message: expect.stringContaining(`${MAX_ACTIVE_API_KEYS} active keys`) });
+    await expect(refused).rejects.toMatchObject({
+      code: "limit-reached",
+      message: expect.stringContaining(`${MAX_ACTIVE_API_KEYS} active keys`),
+    });
     expect(await database.prisma.apiKey.count({ where: { workspaceId: workspace.id } })).toBe(MAX_ACTIVE_API_KEYS);
-    expect(await database.prisma.auditLog.count({ where: { workspaceId: workspace.id, action: "api_key.created" } })).toBe(MAX_ACTIVE_API_KEYS);
+    expect(await database.prisma.auditLog.count({ where: { workspaceId: workspace.id, action: "api_key.created" } })).toBe(
+      MAX_ACTIVE_API_KEYS,
+    );
 
     await revokeApiKey(database.prisma, { workspaceId: workspace.id, keyId: keys[0]!.id, actor, now: LATER });
-    await expect(createApiKey(database.prisma, { workspaceId: workspace.id, name: "replacement", actor, now: LATER })).resolves.toMatchObject({
+    await expect(
+      createApiKey(database.prisma, { workspaceId: workspace.id, name: "replacement", actor, now: LATER }),
+    ).resolves.toMatchObject({
       name: "replacement",
     });
   });
@@ -106,7 +122,9 @@ describe("API keys", () => {
       await createApiKey(database.prisma, { workspaceId: workspace.id, name: `key ${i}`, actor, now: NOW });
     }
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => createApiKey(database.prisma, { workspaceId: workspace.id, name: `racer ${i}`, actor, now: NOW })),
+      Array.from({ length: 5 }, (_, i) =>
+        createApiKey(database.prisma, { workspaceId: workspace.id, name: `racer ${i}`, actor, now: NOW }),
+      ),
     );
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(2);
     for (const result of results) {
@@ -121,7 +139,9 @@ describe("API keys", () => {
     for (let i = 1; i <= MAX_ACTIVE_API_KEYS; i += 1) {
       await createApiKey(database.prisma, { workspaceId: a.workspace.id, name: `key ${i}`, actor: a.actor, now: NOW });
     }
-    await expect(createApiKey(database.prisma, { workspaceId: b.workspace.id, name: "mine", actor: b.actor, now: NOW })).resolves.toMatchObject({ name: "mine" });
+    await expect(
+      createApiKey(database.prisma, { workspaceId: b.workspace.id, name: "mine", actor: b.actor, now: NOW }),
+    ).resolves.toMatchObject({ name: "mine" });
   });
 
   it("revokes a key once: revokedAt is set, a second revoke changes nothing (R10)", async () => {
@@ -135,7 +155,10 @@ describe("API keys", () => {
     const second = await revokeApiKey(database.prisma, { workspaceId: workspace.id, keyId: key.id, actor, now: again });
     expect(second).toEqual({ id: key.id, name: "Staging", prefix: key.prefix, revokedAt: LATER, changed: false });
 
-    const stored = await database.prisma.apiKey.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: workspace.id, id: key.id } }, select: { revokedAt: true } });
+    const stored = await database.prisma.apiKey.findUniqueOrThrow({
+      where: { workspaceId_id: { workspaceId: workspace.id, id: key.id } },
+      select: { revokedAt: true },
+    });
     expect(stored.revokedAt).toEqual(LATER);
     expect(await auditOf(workspace.id, "api_key.revoked")).toEqual([
       { actorEmail: actor.email, actorRole: "OWNER", detail: { keyId: key.id, name: "Staging", prefix: key.prefix }, createdAt: LATER },
@@ -151,9 +174,16 @@ describe("API keys", () => {
     await expect(attempt).rejects.toBeInstanceOf(ApiKeyError);
     await expect(attempt).rejects.toMatchObject({ code: "not-found" });
 
-    const stored = await database.prisma.apiKey.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: owner.workspace.id, id: key.id } }, select: { revokedAt: true } });
+    const stored = await database.prisma.apiKey.findUniqueOrThrow({
+      where: { workspaceId_id: { workspaceId: owner.workspace.id, id: key.id } },
+      select: { revokedAt: true },
+    });
     expect(stored.revokedAt).toBeNull();
-    expect(await database.prisma.auditLog.count({ where: { workspaceId: { in: [owner.workspace.id, intruder.workspace.id] }, action: "api_key.revoked" } })).toBe(0);
+    expect(
+      await database.prisma.auditLog.count({
+        where: { workspaceId: { in: [owner.workspace.id, intruder.workspace.id] }, action: "api_key.revoked" },
+      }),
+    ).toBe(0);
     expect((await findKeyWithLimits(database.sql, key.prefix))?.revoked).toBe(false);
   });
 

@@ -26,13 +26,40 @@ describe("set-based renewals write what the one-by-one path writes (R4.2, R5.3, 
   });
 
   async function workspaceWithFlexUsage() {
-    const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now: SIGNED_UP, included: 24_000n, prepaid: 2_400n, flexEnabled: true });
+    const ws = await makeWorkspace(database.prisma, {
+      planCode: "starter_monthly",
+      now: SIGNED_UP,
+      included: 24_000n,
+      prepaid: 2_400n,
+      flexEnabled: true,
+    });
     const context = { catalog: await loadRatingCatalog(database.prisma), creditsPerUsd: CREDITS_PER_USD };
-    await debitBatch(database.prisma, [
-      { workspaceId: ws.id, operationType: "predict", operations: 1_000n, idempotencyKey: "a", requestId: "a", at: new Date("2027-02-01T00:00:00Z") },
-      { workspaceId: ws.id, operationType: "predict", operations: 20n, idempotencyKey: "b", requestId: "b", at: new Date("2027-02-02T00:00:00Z") },
-    ], context);
-    const subscription = await database.prisma.subscription.findFirstOrThrow({ where: { workspaceId: ws.id, status: "ACTIVE" }, select: { id: true } });
+    await debitBatch(
+      database.prisma,
+      [
+        {
+          workspaceId: ws.id,
+          operationType: "predict",
+          operations: 1_000n,
+          idempotencyKey: "a",
+          requestId: "a",
+          at: new Date("2027-02-01T00:00:00Z"),
+        },
+        {
+          workspaceId: ws.id,
+          operationType: "predict",
+          operations: 20n,
+          idempotencyKey: "b",
+          requestId: "b",
+          at: new Date("2027-02-02T00:00:00Z"),
+        },
+      ],
+      context,
+    );
+    const subscription = await database.prisma.subscription.findFirstOrThrow({
+      where: { workspaceId: ws.id, status: "ACTIVE" },
+      select: { id: true },
+    });
     return { workspaceId: ws.id, subscriptionId: subscription.id };
   }
 
@@ -43,13 +70,43 @@ describe("set-based renewals write what the one-by-one path writes (R4.2, R5.3, 
       p.invoice.findMany({
         where: { workspaceId },
         orderBy: { createdAt: "asc" },
-        select: { kind: true, status: true, subtotalCents: true, totalCents: true, periodStart: true, periodEnd: true, issuedAt: true, dueAt: true, paidAt: true, lines: { orderBy: { position: "asc" }, select: { description: true, source: true, rule: true, quantity: true, credits: true, amountCents: true } } },
+        select: {
+          kind: true,
+          status: true,
+          subtotalCents: true,
+          totalCents: true,
+          periodStart: true,
+          periodEnd: true,
+          issuedAt: true,
+          dueAt: true,
+          paidAt: true,
+          lines: {
+            orderBy: { position: "asc" },
+            select: { description: true, source: true, rule: true, quantity: true, credits: true, amountCents: true },
+          },
+        },
       }),
-      p.ledgerEntry.findMany({ where: { workspaceId }, select: { createdAt: true, reason: true, source: true, amount: true, operations: true, memo: true } }),
-      p.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true, includedExpiresAt: true, prepaid: true, flexUsed: true, flexPeriodStart: true } }),
-      p.subscription.findFirstOrThrow({ where: { workspaceId }, select: { status: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, scheduledPlanId: true } }),
-      p.subscriptionPeriod.findMany({ where: { workspaceId }, orderBy: { startsAt: "asc" }, select: { startsAt: true, endsAt: true, includedGranted: true, closedAt: true, closeReason: true } }),
-      p.creditGrant.findMany({ where: { workspaceId }, select: { kind: true, source: true, amount: true, expiresAt: true, createdAt: true } }),
+      p.ledgerEntry.findMany({
+        where: { workspaceId },
+        select: { createdAt: true, reason: true, source: true, amount: true, operations: true, memo: true },
+      }),
+      p.creditBalance.findUniqueOrThrow({
+        where: { workspaceId },
+        select: { included: true, includedExpiresAt: true, prepaid: true, flexUsed: true, flexPeriodStart: true },
+      }),
+      p.subscription.findFirstOrThrow({
+        where: { workspaceId },
+        select: { status: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, scheduledPlanId: true },
+      }),
+      p.subscriptionPeriod.findMany({
+        where: { workspaceId },
+        orderBy: { startsAt: "asc" },
+        select: { startsAt: true, endsAt: true, includedGranted: true, closedAt: true, closeReason: true },
+      }),
+      p.creditGrant.findMany({
+        where: { workspaceId },
+        select: { kind: true, source: true, amount: true, expiresAt: true, createdAt: true },
+      }),
     ]);
     const order = (rows: object[]) => rows.map((row) => JSON.stringify(row, (_, v) => (typeof v === "bigint" ? `${v}n` : v))).sort();
     return { invoices, ledger: order(ledger), balance, subscription, periods, grants: order(grants) };
@@ -58,7 +115,12 @@ describe("set-based renewals write what the one-by-one path writes (R4.2, R5.3, 
   it("renews with the same invoice, ledger, balance, period and grant", async () => {
     const batch = await workspaceWithFlexUsage();
     const single = await workspaceWithFlexUsage();
-    const result = await renewBatch(database.prisma, [{ workspaceId: batch.workspaceId, id: batch.subscriptionId }], AFTER_END, CREDITS_PER_USD);
+    const result = await renewBatch(
+      database.prisma,
+      [{ workspaceId: batch.workspaceId, id: batch.subscriptionId }],
+      AFTER_END,
+      CREDITS_PER_USD,
+    );
     expect(result.renewed.map((r) => r.workspaceId)).toEqual([batch.workspaceId]);
     expect(result.left).toEqual([]);
     const events = await advanceSubscription(database.prisma, single.workspaceId, single.subscriptionId, AFTER_END, CREDITS_PER_USD);
@@ -76,7 +138,11 @@ describe("set-based renewals write what the one-by-one path writes (R4.2, R5.3, 
   it("leaves anything but a plain renewal to the one-by-one path, and is idempotent", async () => {
     const plain = await workspaceWithFlexUsage();
     const cancelling = await workspaceWithFlexUsage();
-    await cancelAtPeriodEnd(database.prisma, { workspaceId: cancelling.workspaceId, at: new Date("2027-02-10T00:00:00Z"), actor: { id: null, email: "t@t.dev", role: "OWNER" } });
+    await cancelAtPeriodEnd(database.prisma, {
+      workspaceId: cancelling.workspaceId,
+      at: new Date("2027-02-10T00:00:00Z"),
+      actor: { id: null, email: "t@t.dev", role: "OWNER" },
+    });
     const items = [plain, cancelling].map((w) => ({ workspaceId: w.workspaceId, id: w.subscriptionId }));
     const first = await renewBatch(database.prisma, items, AFTER_END, CREDITS_PER_USD);
     expect(first.renewed.map((r) => r.workspaceId)).toEqual([plain.workspaceId]);

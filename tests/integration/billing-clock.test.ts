@@ -30,24 +30,41 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     database.prisma.invoice.findMany({
       where: { workspaceId },
       orderBy: { number: "asc" },
-      select: { number: true, kind: true, status: true, totalCents: true, periodStart: true, periodEnd: true, lines: { select: { description: true, amountCents: true, rule: true, source: true }, orderBy: { position: "asc" } } },
+      select: {
+        number: true,
+        kind: true,
+        status: true,
+        totalCents: true,
+        periodStart: true,
+        periodEnd: true,
+        lines: { select: { description: true, amountCents: true, rule: true, source: true }, orderBy: { position: "asc" } },
+      },
     });
   const subscriptionOf = (workspaceId: string) =>
-    database.prisma.subscription.findFirstOrThrow({ where: { workspaceId, status: "ACTIVE" }, select: { currentPeriodStart: true, currentPeriodEnd: true, anchorDay: true, plan: { select: { code: true } } } });
+    database.prisma.subscription.findFirstOrThrow({
+      where: { workspaceId, status: "ACTIVE" },
+      select: { currentPeriodStart: true, currentPeriodEnd: true, anchorDay: true, plan: { select: { code: true } } },
+    });
   const balanceOf = (workspaceId: string) => database.prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId } });
 
   it("R4.2 charges the monthly fee in arrears on each anniversary: Jan 31 → Feb 28 → Mar 31 → Apr 30", async () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2027-01-31T10:00:00Z") });
     await clock(at("2027-05-01T00:00:00Z"));
     const invoices = await invoicesOf(ws.id);
-    expect(invoices.map((i) => [i.kind, i.totalCents, i.periodStart?.toISOString().slice(0, 10), i.periodEnd?.toISOString().slice(0, 10)])).toEqual([
+    expect(
+      invoices.map((i) => [i.kind, i.totalCents, i.periodStart?.toISOString().slice(0, 10), i.periodEnd?.toISOString().slice(0, 10)]),
+    ).toEqual([
       ["PLAN_FEE", 3000, "2027-01-31", "2027-02-28"],
       ["PLAN_FEE", 3000, "2027-02-28", "2027-03-31"],
       ["PLAN_FEE", 3000, "2027-03-31", "2027-04-30"],
     ]);
     expect(invoices[0]!.lines[0]).toMatchObject({ amountCents: 3000, rule: "R4.2" });
     const subscription = await subscriptionOf(ws.id);
-    expect(subscription).toMatchObject({ anchorDay: 31, currentPeriodStart: at("2027-04-30T10:00:00Z"), currentPeriodEnd: at("2027-05-31T10:00:00Z") });
+    expect(subscription).toMatchObject({
+      anchorDay: 31,
+      currentPeriodStart: at("2027-04-30T10:00:00Z"),
+      currentPeriodEnd: at("2027-05-31T10:00:00Z"),
+    });
     // R5.1: each period starts with the plan's included credits; the rest was forfeited.
     expect((await balanceOf(ws.id)).included).toBe(70_000_000n);
     expect(await ledgerViolations(database.sql, [ws.id])).toEqual([]);
@@ -60,11 +77,41 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
   });
 
   it("R8.6 running the clock twice for the same instant changes nothing", async () => {
-    const ws = await makeWorkspace(database.prisma, { planCode: "growth_monthly", now: at("2027-03-05T08:00:00Z"), flexEnabled: true, card: true });
-    await debitBatch(database.prisma, [{ workspaceId: ws.id, operationType: "predict", operations: 400_000n, idempotencyKey: "big", requestId: "r", at: at("2027-03-20T08:00:00Z") }], context);
+    const ws = await makeWorkspace(database.prisma, {
+      planCode: "growth_monthly",
+      now: at("2027-03-05T08:00:00Z"),
+      flexEnabled: true,
+      card: true,
+    });
+    await debitBatch(
+      database.prisma,
+      [
+        {
+          workspaceId: ws.id,
+          operationType: "predict",
+          operations: 400_000n,
+          idempotencyKey: "big",
+          requestId: "r",
+          at: at("2027-03-20T08:00:00Z"),
+        },
+      ],
+      context,
+    );
     const instant = at("2027-06-06T00:00:00Z");
     await clock(instant);
-    const tables = ["Invoice", "InvoiceLine", "LedgerEntry", "CreditBalance", "Subscription", "SubscriptionPeriod", "CreditGrant", "UsageStatement", "UsageStatementLine", "PackagePurchase", "DeploymentCounter"];
+    const tables = [
+      "Invoice",
+      "InvoiceLine",
+      "LedgerEntry",
+      "CreditBalance",
+      "Subscription",
+      "SubscriptionPeriod",
+      "CreditGrant",
+      "UsageStatement",
+      "UsageStatementLine",
+      "PackagePurchase",
+      "DeploymentCounter",
+    ];
     const before = await snapshotTables(database.sql, tables);
     const second = await clock(instant);
     expect(second).toEqual({ subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 });
@@ -72,7 +119,9 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
   });
 
   it("R8.6 a run that stops halfway completes on the next run without duplicating anything", async () => {
-    const workspaces = await Promise.all([0, 1, 2, 3].map(() => makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2028-01-10T00:00:00Z") })));
+    const workspaces = await Promise.all(
+      [0, 1, 2, 3].map(() => makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2028-01-10T00:00:00Z") })),
+    );
     let seen = 0;
     await expect(
       runBillingClock(database.prisma, {
@@ -96,7 +145,16 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "growth_monthly", now: at("2027-07-01T00:00:00Z"), flexEnabled: true });
     // A period's flex, written the way debits write it (ledger + balance together).
     await database.prisma.$transaction([
-      database.prisma.ledgerEntry.create({ data: { workspaceId: ws.id, createdAt: at("2027-07-15T00:00:00Z"), reason: "USAGE", source: "FLEX", amount: 155_419_999n, idempotencyKey: "flex-usage" } }),
+      database.prisma.ledgerEntry.create({
+        data: {
+          workspaceId: ws.id,
+          createdAt: at("2027-07-15T00:00:00Z"),
+          reason: "USAGE",
+          source: "FLEX",
+          amount: 155_419_999n,
+          idempotencyKey: "flex-usage",
+        },
+      }),
       database.prisma.creditBalance.update({ where: { workspaceId: ws.id }, data: { flexUsed: 155_419_999n } }),
     ]);
     await clock(at("2027-08-01T00:00:00Z"));
@@ -113,12 +171,30 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
   });
 
   it("R4.6 cancelling on day 10 keeps service to the period end, then a final invoice, Free, prepaid kept, included forfeited", async () => {
-    const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2027-09-01T00:00:00Z"), prepaid: 1_000_000n, flexEnabled: true });
+    const ws = await makeWorkspace(database.prisma, {
+      planCode: "starter_monthly",
+      now: at("2027-09-01T00:00:00Z"),
+      prepaid: 1_000_000n,
+      flexEnabled: true,
+    });
     await cancelAtPeriodEnd(database.prisma, { workspaceId: ws.id, at: at("2027-09-10T00:00:00Z"), actor });
     // Still on Starter until Oct 1, with its included credits.
     await clock(at("2027-09-30T23:00:00Z"));
     expect((await subscriptionOf(ws.id)).plan.code).toBe("starter_monthly");
-    await debitBatch(database.prisma, [{ workspaceId: ws.id, operationType: "predict", operations: 1_010n, idempotencyKey: "late", requestId: "r", at: at("2027-09-30T23:30:00Z") }], context);
+    await debitBatch(
+      database.prisma,
+      [
+        {
+          workspaceId: ws.id,
+          operationType: "predict",
+          operations: 1_010n,
+          idempotencyKey: "late",
+          requestId: "r",
+          at: at("2027-09-30T23:30:00Z"),
+        },
+      ],
+      context,
+    );
     await clock(at("2027-10-01T00:00:01Z"));
     const [final] = await invoicesOf(ws.id);
     expect(final).toMatchObject({ kind: "FINAL", totalCents: 3000 });
@@ -127,7 +203,10 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     const balance = await balanceOf(ws.id);
     expect(balance.prepaid).toBe(1_000_000n);
     expect(balance.included).toBe(5_000_000n); // Free's own credits; Starter's rest was forfeited
-    const forfeits = await database.prisma.ledgerEntry.findMany({ where: { workspaceId: ws.id, reason: "FORFEIT" }, select: { amount: true } });
+    const forfeits = await database.prisma.ledgerEntry.findMany({
+      where: { workspaceId: ws.id, reason: "FORFEIT" },
+      select: { amount: true },
+    });
     expect(forfeits).toEqual([{ amount: -(70_000_000n - 24_000n) }]);
     expect(await ledgerViolations(database.sql, [ws.id])).toEqual([]);
   });
@@ -143,23 +222,48 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
 
   it("R4.5 an upgrade closes the period early with a pro-rata invoice and starts a new period now", async () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2027-04-01T00:00:00Z") });
-    const preview = await previewChange(database.prisma, { workspaceId: ws.id, change: { kind: "plan", toPlanCode: "growth_monthly" }, at: at("2027-04-16T00:00:00Z"), creditsPerUsd: CREDITS_PER_USD });
+    const preview = await previewChange(database.prisma, {
+      workspaceId: ws.id,
+      change: { kind: "plan", toPlanCode: "growth_monthly" },
+      at: at("2027-04-16T00:00:00Z"),
+      creditsPerUsd: CREDITS_PER_USD,
+    });
     expect(preview).toMatchObject({ change: "upgrade", totalCents: 1500n });
-    const outcome = await changePlan(database.prisma, { workspaceId: ws.id, toPlanCode: "growth_monthly", at: at("2027-04-16T00:00:00Z"), creditsPerUsd: CREDITS_PER_USD, actor });
+    const outcome = await changePlan(database.prisma, {
+      workspaceId: ws.id,
+      toPlanCode: "growth_monthly",
+      at: at("2027-04-16T00:00:00Z"),
+      creditsPerUsd: CREDITS_PER_USD,
+      actor,
+    });
     expect(outcome.kind).toBe("upgraded");
     const [invoice] = await invoicesOf(ws.id);
     // 15 of 30 days of $30 → $15.00, rounded down.
     expect(invoice).toMatchObject({ kind: "PRORATION", totalCents: 1500 });
     const subscription = await subscriptionOf(ws.id);
-    expect(subscription).toMatchObject({ plan: { code: "growth_monthly" }, anchorDay: 16, currentPeriodStart: at("2027-04-16T00:00:00Z"), currentPeriodEnd: at("2027-05-16T00:00:00Z") });
+    expect(subscription).toMatchObject({
+      plan: { code: "growth_monthly" },
+      anchorDay: 16,
+      currentPeriodStart: at("2027-04-16T00:00:00Z"),
+      currentPeriodEnd: at("2027-05-16T00:00:00Z"),
+    });
     expect((await balanceOf(ws.id)).included).toBe(750_000_000n);
-    const audit = await database.prisma.auditLog.findMany({ where: { workspaceId: ws.id, action: "subscription.upgraded" }, select: { actorEmail: true } });
+    const audit = await database.prisma.auditLog.findMany({
+      where: { workspaceId: ws.id, action: "subscription.upgraded" },
+      select: { actorEmail: true },
+    });
     expect(audit).toHaveLength(1);
   });
 
   it("R4.5 a downgrade waits for the period end", async () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "growth_monthly", now: at("2027-04-01T00:00:00Z") });
-    const outcome = await changePlan(database.prisma, { workspaceId: ws.id, toPlanCode: "starter_monthly", at: at("2027-04-10T00:00:00Z"), creditsPerUsd: CREDITS_PER_USD, actor });
+    const outcome = await changePlan(database.prisma, {
+      workspaceId: ws.id,
+      toPlanCode: "starter_monthly",
+      at: at("2027-04-10T00:00:00Z"),
+      creditsPerUsd: CREDITS_PER_USD,
+      actor,
+    });
     expect(outcome).toEqual({ kind: "downgrade_scheduled", effectiveAt: at("2027-05-01T00:00:00Z") });
     expect((await subscriptionOf(ws.id)).plan.code).toBe("growth_monthly");
     await clock(at("2027-05-01T00:00:01Z"));
@@ -171,7 +275,13 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
 
   it("R4.3 an annual plan grants the year's credits at the start; they expire at the end of the 12 months", async () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "free", now: at("2027-01-01T00:00:00Z") });
-    await changePlan(database.prisma, { workspaceId: ws.id, toPlanCode: "growth_annual", at: at("2027-01-01T00:00:00Z"), creditsPerUsd: CREDITS_PER_USD, actor });
+    await changePlan(database.prisma, {
+      workspaceId: ws.id,
+      toPlanCode: "growth_annual",
+      at: at("2027-01-01T00:00:00Z"),
+      creditsPerUsd: CREDITS_PER_USD,
+      actor,
+    });
     const [upfront] = await invoicesOf(ws.id);
     expect(upfront).toMatchObject({ kind: "PLAN_FEE", totalCents: 300000 });
     expect(await balanceOf(ws.id)).toMatchObject({ included: 9_000_000_000n, includedExpiresAt: at("2028-01-01T00:00:00Z") });
@@ -183,13 +293,27 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
   });
 
   it("R6.1 a one-year package bought on Jan 1 expires next Jan 1; R6.3 auto-renewal buys a new one unless in arrears", async () => {
-    const renewing = await makeWorkspace(database.prisma, { now: at("2027-01-01T00:00:00Z"), packages: [{ code: "predict_1m_year", expiresAt: at("2028-01-01T00:00:00Z") }] });
-    const arrears = await makeWorkspace(database.prisma, { now: at("2027-01-01T00:00:00Z"), billingState: "GRACE", packages: [{ code: "predict_1m_year", expiresAt: at("2028-01-01T00:00:00Z") }] });
-    await database.prisma.packagePurchase.updateMany({ where: { workspaceId: { in: [renewing.id, arrears.id] } }, data: { autoRenew: true } });
+    const renewing = await makeWorkspace(database.prisma, {
+      now: at("2027-01-01T00:00:00Z"),
+      packages: [{ code: "predict_1m_year", expiresAt: at("2028-01-01T00:00:00Z") }],
+    });
+    const arrears = await makeWorkspace(database.prisma, {
+      now: at("2027-01-01T00:00:00Z"),
+      billingState: "GRACE",
+      packages: [{ code: "predict_1m_year", expiresAt: at("2028-01-01T00:00:00Z") }],
+    });
+    await database.prisma.packagePurchase.updateMany({
+      where: { workspaceId: { in: [renewing.id, arrears.id] } },
+      data: { autoRenew: true },
+    });
     await clock(at("2027-12-31T23:59:59Z"));
     expect(await database.prisma.packagePurchase.count({ where: { workspaceId: renewing.id, status: "ACTIVE" } })).toBe(1);
     await clock(at("2028-01-01T00:00:00Z"));
-    const renewed = await database.prisma.packagePurchase.findMany({ where: { workspaceId: renewing.id }, orderBy: { startsAt: "asc" }, select: { status: true, expiresAt: true, remainingOperations: true } });
+    const renewed = await database.prisma.packagePurchase.findMany({
+      where: { workspaceId: renewing.id },
+      orderBy: { startsAt: "asc" },
+      select: { status: true, expiresAt: true, remainingOperations: true },
+    });
     expect(renewed).toEqual([
       { status: "EXPIRED", expiresAt: at("2028-01-01T00:00:00Z"), remainingOperations: 0n },
       { status: "ACTIVE", expiresAt: at("2029-01-01T00:00:00Z"), remainingOperations: 1_000_000n },
@@ -200,15 +324,40 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
   });
 
   it("R8.1 within the hour after an hour ends, its usage appears as priced lines", async () => {
-    const ws = await makeWorkspace(database.prisma, { now: at("2029-03-01T00:00:00Z"), included: 750_000_000n, includedExpiresAt: at("2029-04-01T00:00:00Z") });
-    await debitBatch(database.prisma, [
-      { workspaceId: ws.id, operationType: "predict", operations: 1_032n, idempotencyKey: "h1", requestId: "r1", at: at("2029-03-02T10:15:00Z") },
-      { workspaceId: ws.id, operationType: "search", operations: 10n, idempotencyKey: "h2", requestId: "r2", at: at("2029-03-02T10:45:00Z") },
-    ], context);
+    const ws = await makeWorkspace(database.prisma, {
+      now: at("2029-03-01T00:00:00Z"),
+      included: 750_000_000n,
+      includedExpiresAt: at("2029-04-01T00:00:00Z"),
+    });
+    await debitBatch(
+      database.prisma,
+      [
+        {
+          workspaceId: ws.id,
+          operationType: "predict",
+          operations: 1_032n,
+          idempotencyKey: "h1",
+          requestId: "r1",
+          at: at("2029-03-02T10:15:00Z"),
+        },
+        {
+          workspaceId: ws.id,
+          operationType: "search",
+          operations: 10n,
+          idempotencyKey: "h2",
+          requestId: "r2",
+          at: at("2029-03-02T10:45:00Z"),
+        },
+      ],
+      context,
+    );
     await clock(at("2029-03-02T10:59:00Z"));
     expect(await database.prisma.usageStatement.count({ where: { workspaceId: ws.id } })).toBe(0);
     await clock(at("2029-03-02T11:05:00Z"));
-    const statements = await database.prisma.usageStatement.findMany({ where: { workspaceId: ws.id }, select: { hourStart: true, credits: true, lines: { select: { operationType: true, operations: true, credits: true, source: true } } } });
+    const statements = await database.prisma.usageStatement.findMany({
+      where: { workspaceId: ws.id },
+      select: { hourStart: true, credits: true, lines: { select: { operationType: true, operations: true, credits: true, source: true } } },
+    });
     expect(statements).toHaveLength(1);
     expect(statements[0]!.hourStart).toEqual(at("2029-03-02T10:00:00Z"));
     expect(statements[0]!.credits).toBe(32n * 2_400n);

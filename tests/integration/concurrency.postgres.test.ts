@@ -54,7 +54,9 @@ describe("concurrent debits, top-ups and retries on PostgreSQL", () => {
             const target = topUps.find((t) => t.key === key)?.workspaceId ?? workspaceId;
             const credits = 200_000n;
             const result = await withTransactionRetry(() =>
-              client.prisma.$transaction((tx) => grantPrepaid(tx, { workspaceId: target, credits, kind: "TOP_UP", idempotencyKey: key, at: NOW })),
+              client.prisma.$transaction((tx) =>
+                grantPrepaid(tx, { workspaceId: target, credits, kind: "TOP_UP", idempotencyKey: key, at: NOW }),
+              ),
             );
             topUps.push({ workspaceId: target, credits, key, applied: result.applied });
             continue;
@@ -84,7 +86,12 @@ describe("concurrent debits, top-ups and retries on PostgreSQL", () => {
     );
 
     expect(outcomes.length).toBeGreaterThan(1_000);
-    expect(await ledgerViolations(database.sql, workspaces.map((w) => w.id))).toEqual([]);
+    expect(
+      await ledgerViolations(
+        database.sql,
+        workspaces.map((w) => w.id),
+      ),
+    ).toEqual([]);
 
     // Every key that was ever charged has exactly one usage event, and every
     // outcome for that key reports the same charge.

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { debitBatch, debitBatchSql, loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
+import {
+  debitBatch,
+  debitBatchSql,
+  loadRatingCatalog,
+  type DebitContext,
+  type DebitOutcome,
+  type DebitRequest,
+} from "@/lib/db/ledger/debit";
 import { ledgerViolations } from "@/lib/db/ledger/invariants";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
 import { loadCatalog, makeWorkspace } from "../helpers/factories";
@@ -48,7 +55,12 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
     expect(first).toMatchObject({ status: "charged", credits: 0n });
     const crossing = await debit(request(ws.id, 32n));
     // R3.1: 10 free + 22 × 2,400
-    expect(crossing).toMatchObject({ status: "charged", operations: 32n, credits: 52_800n, sources: { included: 52_800n, package: 0n, prepaid: 0n, flex: 0n } });
+    expect(crossing).toMatchObject({
+      status: "charged",
+      operations: 32n,
+      credits: 52_800n,
+      sources: { included: 52_800n, package: 0n, prepaid: 0n, flex: 0n },
+    });
     expect((await balance(ws.id)).included).toBe(750_000_000n - 52_800n);
     await expectConsistent(ws.id);
   });
@@ -71,8 +83,15 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
     await debit(request(ws.id, 1000n)); // the free tier
     const outcome = await debit(request(ws.id, 12n));
     // 10 operations from the package at 2,400 each, 2 from included.
-    expect(outcome).toMatchObject({ status: "charged", credits: 28_800n, sources: { package: 24_000n, included: 4_800n, prepaid: 0n, flex: 0n } });
-    const purchase = await database.prisma.packagePurchase.findFirstOrThrow({ where: { workspaceId: ws.id }, select: { remainingOperations: true, status: true } });
+    expect(outcome).toMatchObject({
+      status: "charged",
+      credits: 28_800n,
+      sources: { package: 24_000n, included: 4_800n, prepaid: 0n, flex: 0n },
+    });
+    const purchase = await database.prisma.packagePurchase.findFirstOrThrow({
+      where: { workspaceId: ws.id },
+      select: { remainingOperations: true, status: true },
+    });
     expect(purchase).toEqual({ remainingOperations: 0n, status: "EXHAUSTED" });
     await expectConsistent(ws.id);
   });
@@ -107,7 +126,10 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
     const refused = await debit(request(ws.id, 1n));
     expect(refused).toMatchObject({ status: "refused", reason: "insufficient_credits" });
     expect(await balance(ws.id)).toEqual(before);
-    const counter = await database.prisma.monthlyUsageCounter.findFirstOrThrow({ where: { workspaceId: ws.id }, select: { operations: true } });
+    const counter = await database.prisma.monthlyUsageCounter.findFirstOrThrow({
+      where: { workspaceId: ws.id },
+      select: { operations: true },
+    });
     expect(counter.operations).toBe(3083n);
     expect(await database.prisma.usageEvent.count({ where: { workspaceId: ws.id } })).toBe(2);
   });
@@ -163,8 +185,14 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
   it("R8.1 keeps the hourly rollup per type and source equal to the usage events", async () => {
     const ws = await makeWorkspace(database.prisma, { now: NOW, included: 5_000n, prepaid: 100_000n });
     await debitBatchOn(database, [request(ws.id, 1000n), request(ws.id, 2n), request(ws.id, 20n, { operationType: "search" })], context);
-    const rollups = await database.prisma.usageRollupHourly.findMany({ where: { workspaceId: ws.id }, select: { requests: true, operations: true, credits: true, includedCredits: true, prepaidCredits: true } });
-    const events = await database.prisma.usageEvent.findMany({ where: { workspaceId: ws.id }, select: { operations: true, credits: true } });
+    const rollups = await database.prisma.usageRollupHourly.findMany({
+      where: { workspaceId: ws.id },
+      select: { requests: true, operations: true, credits: true, includedCredits: true, prepaidCredits: true },
+    });
+    const events = await database.prisma.usageEvent.findMany({
+      where: { workspaceId: ws.id },
+      select: { operations: true, credits: true },
+    });
     const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n);
     expect(sum(rollups.map((r) => r.operations))).toBe(sum(events.map((e) => e.operations)));
     expect(sum(rollups.map((r) => r.credits))).toBe(sum(events.map((e) => e.credits)));
@@ -173,7 +201,9 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
   });
   it("R9.1 a revoked key is refused by the debit itself (whatever an API cache believed) and charges nothing", async () => {
     const ws = await makeWorkspace(database.prisma, { now: NOW, included: 10_000_000n });
-    const key = await database.prisma.apiKey.create({ data: { workspaceId: ws.id, name: "gateway", prefix: `mdk_t${keys}`, secretHash: "x".repeat(64) } });
+    const key = await database.prisma.apiKey.create({
+      data: { workspaceId: ws.id, name: "gateway", prefix: `mdk_t${keys}`, secretHash: "x".repeat(64) },
+    });
     const live = await debit(request(ws.id, 5n, { apiKeyId: key.id }));
     expect(live).toMatchObject({ status: "charged" });
     await database.prisma.apiKey.update({ where: { workspaceId_id: { workspaceId: ws.id, id: key.id } }, data: { revokedAt: NOW } });
@@ -181,7 +211,7 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
     const [revoked, keyless] = await debitBatchOn(database, [request(ws.id, 5n, { apiKeyId: key.id }), request(ws.id, 5n)], context);
     expect(revoked).toEqual({ status: "refused", reason: "key_revoked", balance: null });
     expect(keyless).toMatchObject({ status: "charged" });
-    expect((await database.prisma.usageEvent.count({ where: { workspaceId: ws.id, apiKeyId: key.id } }))).toBe(1);
+    expect(await database.prisma.usageEvent.count({ where: { workspaceId: ws.id, apiKeyId: key.id } })).toBe(1);
     expect((await balance(ws.id)).included).toBe(before.included - (keyless as { credits: bigint }).credits);
     await expectConsistent(ws.id);
   });

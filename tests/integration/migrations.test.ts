@@ -67,9 +67,7 @@ describe("migrations on an empty database", () => {
 
   it("creates a table for every model of schema.prisma", async () => {
     const tables = readDatamodel(schemaText).models.map((m) => m.dbName ?? m.name);
-    const rows = await db.sql.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`,
-    );
+    const rows = await db.sql.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`);
     const present = new Set(rows.map((r) => r.tablename));
     expect(tables.filter((t) => !present.has(t))).toEqual([]);
   });
@@ -131,10 +129,7 @@ describe("migrations on an empty database", () => {
     },
     {
       edit: "onDelete changed on a relation",
-      schema: () =>
-        editBlock(schemaText, "model AuditLog", (b) =>
-          b.replace("references: [id])", "references: [id], onDelete: Cascade)"),
-        ),
+      schema: () => editBlock(schemaText, "model AuditLog", (b) => b.replace("references: [id])", "references: [id], onDelete: Cascade)")),
       expected: [
         'table "AuditLog": foreign key "AuditLog_workspaceId_fkey" ON DELETE is CASCADE in schema.prisma, RESTRICT in the database',
       ],
@@ -156,7 +151,11 @@ describe("migrations on an empty database", () => {
     },
   ])("names $edit when schema.prisma changes without a migration", async ({ schema, expected }) => {
     const drift = await describeDrift(db.sql, schema());
-    for (const line of expected) expect(drift.some((d) => d.includes(line)), `${line}\n  in ${drift.join("\n  ")}`).toBe(true);
+    for (const line of expected)
+      expect(
+        drift.some((d) => d.includes(line)),
+        `${line}\n  in ${drift.join("\n  ")}`,
+      ).toBe(true);
   });
 
   it("refuses a migration edited after it was applied, naming it", async () => {
@@ -182,13 +181,11 @@ describe("migrator safety", () => {
         "20990101000000_ok": `CREATE TABLE "Whole" ("id" INTEGER NOT NULL);\n`,
         "20990102000000_broken": `CREATE TABLE "Half" ("id" INTEGER NOT NULL);\nSELECT 1 / 0;\n`,
       });
-      await expect(applyMigrations(db.sql, { dir })).rejects.toThrow(
-        /Migration 20990102000000_broken failed and was rolled back/,
-      );
+      await expect(applyMigrations(db.sql, { dir })).rejects.toThrow(/Migration 20990102000000_broken failed and was rolled back/);
       const tables = await db.sql.query<{ whole: string | null; half: string | null }>(
         `SELECT to_regclass('"Whole"')::text AS whole, to_regclass('"Half"')::text AS half`,
       );
-      expect(tables[0]).toEqual({ whole: "\"Whole\"", half: null });
+      expect(tables[0]).toEqual({ whole: '"Whole"', half: null });
       const rows = await db.sql.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`);
       expect(rows.map((r) => r.migration_name)).toEqual(["20990101000000_ok"]);
     } finally {
@@ -224,9 +221,8 @@ describe("migrator safety", () => {
 
   // PGlite runs in one process and has no concurrent migrators: this test is
   // registered for the PostgreSQL project only (not skipped elsewhere).
-  if (process.env.TEST_DB === "postgres") it(
-    "applies each migration exactly once when two migrators run at the same time (PostgreSQL advisory lock)",
-    async () => {
+  if (process.env.TEST_DB === "postgres")
+    it("applies each migration exactly once when two migrators run at the same time (PostgreSQL advisory lock)", async () => {
       const db = await emptyTestDatabase();
       if (db.target.kind !== "postgres") throw new Error("expected a PostgreSQL test database");
       const other = await openDatabase(db.target, { poolSize: 2 });
@@ -245,6 +241,5 @@ describe("migrator safety", () => {
         await other.close();
         await db.close();
       }
-    },
-  );
+    });
 });

@@ -83,7 +83,11 @@ describe("the Redis rate limiter (R9.3)", () => {
     expect(refused.every((decision) => !decision.allowed && decision.window === "SECOND")).toBe(true);
     // The hour saw one request, not six: two more fit.
     const hourOnly: RateLimit[] = [{ window: "HOUR", limit: 3 }];
-    expect(await burst(limiter, key, hourOnly, 3)).toEqual([{ allowed: true }, { allowed: true }, expect.objectContaining({ allowed: false })]);
+    expect(await burst(limiter, key, hourOnly, 3)).toEqual([
+      { allowed: true },
+      { allowed: true },
+      expect.objectContaining({ allowed: false }),
+    ]);
 
     const other = workspaceId();
     const hourFirst: RateLimit[] = [
@@ -110,25 +114,23 @@ describe("the Redis rate limiter (R9.3)", () => {
   });
 
   it("counts two workspaces independently", async () => {
-    const [a, b] = await Promise.all([burst(limiter, workspaceId(), DEFAULT_LIMITS, 16), burst(limiter, workspaceId(), DEFAULT_LIMITS, 16)]);
+    const [a, b] = await Promise.all([
+      burst(limiter, workspaceId(), DEFAULT_LIMITS, 16),
+      burst(limiter, workspaceId(), DEFAULT_LIMITS, 16),
+    ]);
     expect(refusals(a)).toHaveLength(1);
     expect(refusals(b)).toHaveLength(1);
   });
 
   it("shares the limit between app instances: 10 from one and 6 from the other → one refused", async () => {
     const key = workspaceId();
-    const [fromOne, fromOther] = await Promise.all([
-      burst(limiter, key, PAYG_LIMITS, 10),
-      burst(otherInstance, key, PAYG_LIMITS, 6),
-    ]);
+    const [fromOne, fromOther] = await Promise.all([burst(limiter, key, PAYG_LIMITS, 10), burst(otherInstance, key, PAYG_LIMITS, 6)]);
     expect(refusals([...fromOne, ...fromOther])).toHaveLength(1);
   });
 
   it("admits exactly 15 of 50 concurrent checks, across two instances", async () => {
     const key = workspaceId();
-    const decisions = (
-      await Promise.all([burst(limiter, key, DEFAULT_LIMITS, 25), burst(otherInstance, key, DEFAULT_LIMITS, 25)])
-    ).flat();
+    const decisions = (await Promise.all([burst(limiter, key, DEFAULT_LIMITS, 25), burst(otherInstance, key, DEFAULT_LIMITS, 25)])).flat();
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(15);
   });
 

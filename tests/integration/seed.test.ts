@@ -14,9 +14,28 @@ import { snapshotTables } from "../helpers/snapshot";
 const catalog = parseCatalog(JSON.parse(fs.readFileSync(path.join(process.cwd(), "prisma/catalog.json"), "utf8")));
 const NOW = new Date("2026-11-21T10:30:00.000Z");
 const TABLES = [
-  "User", "Workspace", "Membership", "Subscription", "SubscriptionPeriod", "CreditBalance", "ApiKey",
-  "PaymentMethod", "UsageRollupHourly", "MonthlyUsageCounter", "AuditLog", "Plan", "PlanRateLimit",
-  "OperationType", "PriceTier", "Package", "LedgerEntry", "Invoice", "InvoiceLine", "UsageEvent", "PackagePurchase", "UsageStatement",
+  "User",
+  "Workspace",
+  "Membership",
+  "Subscription",
+  "SubscriptionPeriod",
+  "CreditBalance",
+  "ApiKey",
+  "PaymentMethod",
+  "UsageRollupHourly",
+  "MonthlyUsageCounter",
+  "AuditLog",
+  "Plan",
+  "PlanRateLimit",
+  "OperationType",
+  "PriceTier",
+  "Package",
+  "LedgerEntry",
+  "Invoice",
+  "InvoiceLine",
+  "UsageEvent",
+  "PackagePurchase",
+  "UsageStatement",
 ];
 
 describe("demo seed (R13)", () => {
@@ -58,7 +77,16 @@ describe("demo seed (R13)", () => {
   ])("puts %s on %s (R13)", async (email, planCode) => {
     const membership = await database.prisma.membership.findFirstOrThrow({
       where: { user: { email }, role: "OWNER" },
-      select: { workspace: { select: { subscriptions: { where: { status: "ACTIVE" }, select: { plan: { select: { code: true } }, currentPeriodStart: true, currentPeriodEnd: true } } } } },
+      select: {
+        workspace: {
+          select: {
+            subscriptions: {
+              where: { status: "ACTIVE" },
+              select: { plan: { select: { code: true } }, currentPeriodStart: true, currentPeriodEnd: true },
+            },
+          },
+        },
+      },
     });
     const [subscription] = membership.workspace.subscriptions;
     expect(subscription?.plan.code).toBe(planCode);
@@ -77,7 +105,10 @@ describe("demo seed (R13)", () => {
   });
 
   it("puts the arrears workspace inside its grace period, flex on for the owner, auto top-up for payg", async () => {
-    const arrears = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "overdue-robotics" }, select: { billingState: true, graceEndsAt: true } });
+    const arrears = await database.prisma.workspace.findUniqueOrThrow({
+      where: { slug: "overdue-robotics" },
+      select: { billingState: true, graceEndsAt: true },
+    });
     expect(arrears.billingState).toBe("GRACE");
     expect(arrears.graceEndsAt!.getTime()).toBeGreaterThan(NOW.getTime());
     const owner = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "acme-vision" }, select: { flexEnabled: true } });
@@ -103,17 +134,30 @@ describe("demo seed (R13)", () => {
       const day = r.hour.toISOString().slice(0, 10);
       perDay.set(day, (perDay.get(day) ?? 0n) + r.operations);
     }
-    let weekday = 0n, weekdays = 0n, weekend = 0n, weekends = 0n;
+    let weekday = 0n,
+      weekdays = 0n,
+      weekend = 0n,
+      weekends = 0n;
     for (const [day, ops] of perDay) {
       const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
-      if (dow === 0 || dow === 6) { weekend += ops; weekends += 1n; } else { weekday += ops; weekdays += 1n; }
+      if (dow === 0 || dow === 6) {
+        weekend += ops;
+        weekends += 1n;
+      } else {
+        weekday += ops;
+        weekdays += 1n;
+      }
     }
     expect(weekday / weekdays).toBeGreaterThan((2n * weekend) / weekends);
   });
 
   it("keeps the month's tier counters equal to the hourly rollups (R3.1)", async () => {
-    const rollups = await database.sql.query<{ total: string }>(`SELECT COALESCE(SUM(operations),0)::text AS total FROM "UsageRollupHourly"`);
-    const counters = await database.sql.query<{ total: string }>(`SELECT COALESCE(SUM(operations),0)::text AS total FROM "MonthlyUsageCounter"`);
+    const rollups = await database.sql.query<{ total: string }>(
+      `SELECT COALESCE(SUM(operations),0)::text AS total FROM "UsageRollupHourly"`,
+    );
+    const counters = await database.sql.query<{ total: string }>(
+      `SELECT COALESCE(SUM(operations),0)::text AS total FROM "MonthlyUsageCounter"`,
+    );
     expect(counters[0]!.total).toBe(rollups[0]!.total);
   });
 
@@ -132,7 +176,10 @@ describe("demo seed (R13)", () => {
     const free = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "free-labs" }, select: { balance: true } });
     expect(free.balance!.included).toBeLessThan(5_000_000n / 5n);
     // The workspace in arrears has its failed invoice open.
-    const arrears = await database.prisma.workspace.findUniqueOrThrow({ where: { slug: "overdue-robotics" }, select: { arrearsSince: true, invoices: { where: { status: "OPEN" }, select: { createdAt: true } } } });
+    const arrears = await database.prisma.workspace.findUniqueOrThrow({
+      where: { slug: "overdue-robotics" },
+      select: { arrearsSince: true, invoices: { where: { status: "OPEN" }, select: { createdAt: true } } },
+    });
     expect(arrears.invoices).toHaveLength(1);
     expect(arrears.arrearsSince).toEqual(arrears.invoices[0]!.createdAt);
   });
@@ -143,7 +190,11 @@ describe("demo seed (R13)", () => {
     expect(Object.keys(keys).sort()).toEqual([...owners].sort());
     for (const email of owners) {
       const key = await database.prisma.apiKey.findFirst({
-        where: { secretHash: hashApiKey(keys[email]!), revokedAt: null, workspace: { memberships: { some: { user: { email }, role: "OWNER" } } } },
+        where: {
+          secretHash: hashApiKey(keys[email]!),
+          revokedAt: null,
+          workspace: { memberships: { some: { user: { email }, role: "OWNER" } } },
+        },
         select: { id: true },
       });
       expect(key, `key of ${email}`).not.toBeNull();

@@ -19,10 +19,7 @@ export type SignUpState = {
 const signUpSchema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
   email: z.string().trim().toLowerCase().email("Enter a valid email address, like you@company.com.").max(320),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-    .max(200, "Use at most 200 characters."),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200, "Use at most 200 characters."),
   workspaceName: z.string().trim().min(1, "Name your workspace, e.g. your company.").max(100, "Use at most 100 characters."),
 });
 
@@ -41,7 +38,10 @@ export async function signUpAction(_previous: SignUpState, formData: FormData): 
     await registerUser({ name, email, workspaceName, passwordHash: await hashPassword(password) }, now());
   } catch (error) {
     if (error instanceof EmailTakenError || isUniqueViolation(error)) {
-      return { fieldErrors: { email: ["An account with this email already exists. Sign in instead."] }, error: "This email is already registered." };
+      return {
+        fieldErrors: { email: ["An account with this email already exists. Sign in instead."] },
+        error: "This email is already registered.",
+      };
     }
     console.error("[sign-up] failed", error);
     return { error: "We could not create your account. Nothing was saved; please try again." };

@@ -43,8 +43,8 @@ export default async function PricingPage() {
         <div className="max-w-2xl space-y-3">
           <h1 className="text-3xl font-semibold tracking-tight sm:text-4xl">Pricing</h1>
           <p className="text-base text-muted-foreground text-pretty">
-            Every operation is priced in credits: {formatCount(rate)} credits = $1. Prices fall as your monthly volume grows,
-            the first calls of each type are free every month, and only successful operations count.
+            Every operation is priced in credits: {formatCount(rate)} credits = $1. Prices fall as your monthly volume grows, the first
+            calls of each type are free every month, and only successful operations count.
           </p>
         </div>
 
@@ -78,12 +78,15 @@ export default async function PricingPage() {
             </div>
           )}
           <p className="mt-4 text-[13px] text-muted-foreground">
-            A batch counts each input: predicting on 32 images is 32 operations. Video is analysed at 1 frame per second by
-            default, rounded up: a 61.4-second video is 62 operations.
+            A batch counts each input: predicting on 32 images is 32 operations. Video is analysed at 1 frame per second by default, rounded
+            up: a 61.4-second video is 62 operations.
           </p>
         </Section>
 
-        <Section title="Packages" description="Discounted quotas of operations, paid upfront. They stack, and usage draws on the one that expires first.">
+        <Section
+          title="Packages"
+          description="Discounted quotas of operations, paid upfront. They stack, and usage draws on the one that expires first."
+        >
           {packages.length === 0 ? (
             <p className="text-sm text-muted-foreground">No packages are on offer yet.</p>
           ) : (
@@ -200,9 +203,7 @@ function TierTable({ type, rate }: { type: CatalogOperationType; rate: bigint })
                   {tier.creditsPerOp === 0n ? <span className="font-medium text-success">Free</span> : formatCount(tier.creditsPerOp)}
                 </td>
                 <td className="px-5 py-2.5 text-right tabular-nums text-muted-foreground">
-                  {tier.creditsPerOp === 0n
-                    ? "—"
-                    : formatCents(creditsToCents(tier.creditsPerOp * (perRun ? 1n : 1000n), rate))}
+                  {tier.creditsPerOp === 0n ? "—" : formatCents(creditsToCents(tier.creditsPerOp * (perRun ? 1n : 1000n), rate))}
                 </td>
               </tr>
             ))}

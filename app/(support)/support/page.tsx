@@ -64,15 +64,17 @@ export default async function SupportSearchPage({ searchParams }: { searchParams
               title="No accounts match"
               description={
                 <>
-                  Nothing matches “<span className="font-medium text-foreground">{q}</span>”. Check the spelling, or search by
-                  another field.
+                  Nothing matches “<span className="font-medium text-foreground">{q}</span>”. Check the spelling, or search by another
+                  field.
                 </>
               }
             />
           ) : (
             <>
               <p className="mb-3 text-sm text-muted-foreground tabular-nums" role="status">
-                {results.length === SEARCH_LIMIT ? `First ${SEARCH_LIMIT} accounts` : `${results.length} ${results.length === 1 ? "account" : "accounts"}`}{" "}
+                {results.length === SEARCH_LIMIT
+                  ? `First ${SEARCH_LIMIT} accounts`
+                  : `${results.length} ${results.length === 1 ? "account" : "accounts"}`}{" "}
                 matching “{q}”
               </p>
               <Table label="Matching accounts">

@@ -19,16 +19,34 @@ import { withTransactionRetry } from "@/lib/db/ledger/retry";
 import { pgArray } from "@/lib/db/sql-array";
 
 type Row = {
-  workspaceId: string; subscriptionId: string; anchorDay: number; currentPeriodStart: Date; currentPeriodEnd: Date | null; cancelAtPeriodEnd: boolean;
-  scheduledPlanId: string | null; planId: string; code: string; name: string; rank: number; interval: "NONE" | "MONTH" | "YEAR"; feeCents: number;
-  includedCredits: bigint; flexAllowed: boolean; payAsYouGo: boolean; included: bigint; flexUsed: bigint; flexPeriodStart: Date | null;
+  workspaceId: string;
+  subscriptionId: string;
+  anchorDay: number;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  scheduledPlanId: string | null;
+  planId: string;
+  code: string;
+  name: string;
+  rank: number;
+  interval: "NONE" | "MONTH" | "YEAR";
+  feeCents: number;
+  includedCredits: bigint;
+  flexAllowed: boolean;
+  payAsYouGo: boolean;
+  included: bigint;
+  flexUsed: bigint;
+  flexPeriodStart: Date | null;
 };
 
 const iso = (d: Date) => d.toISOString();
 
 /** Renews what it can; returns the workspaces left for the one-by-one path. */
 export async function renewBatch(prisma: PrismaClient, items: { workspaceId: string; id: string }[], now: Date, creditsPerUsd: bigint) {
-  return withTransactionRetry(() => prisma.$transaction((tx) => renewInTx(tx, items, now, creditsPerUsd), { timeout: 60_000, maxWait: 60_000 }));
+  return withTransactionRetry(() =>
+    prisma.$transaction((tx) => renewInTx(tx, items, now, creditsPerUsd), { timeout: 60_000, maxWait: 60_000 }),
+  );
 }
 
 async function renewInTx(tx: Tx, items: { workspaceId: string; id: string }[], now: Date, creditsPerUsd: bigint) {
@@ -43,8 +61,26 @@ async function renewInTx(tx: Tx, items: { workspaceId: string; id: string }[], n
   const wanted = new Map(items.map((i) => [i.workspaceId, i.id]));
   const plans = rows.flatMap((row) => {
     if (wanted.get(row.workspaceId) !== row.subscriptionId || row.scheduledPlanId !== null) return [];
-    const plan = { id: row.planId, code: row.code, name: row.name, rank: row.rank, interval: row.interval, feeCents: row.feeCents, includedCredits: row.includedCredits, flexAllowed: row.flexAllowed, payAsYouGo: row.payAsYouGo };
-    const state: SubscriptionState = { plan, anchorDay: row.anchorDay, currentPeriodStart: row.currentPeriodStart, currentPeriodEnd: row.currentPeriodEnd, cancelAtPeriodEnd: row.cancelAtPeriodEnd, scheduledPlan: null, flexPeriodStart: row.flexPeriodStart };
+    const plan = {
+      id: row.planId,
+      code: row.code,
+      name: row.name,
+      rank: row.rank,
+      interval: row.interval,
+      feeCents: row.feeCents,
+      includedCredits: row.includedCredits,
+      flexAllowed: row.flexAllowed,
+      payAsYouGo: row.payAsYouGo,
+    };
+    const state: SubscriptionState = {
+      plan,
+      anchorDay: row.anchorDay,
+      currentPeriodStart: row.currentPeriodStart,
+      currentPeriodEnd: row.currentPeriodEnd,
+      cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+      scheduledPlan: null,
+      flexPeriodStart: row.flexPeriodStart,
+    };
     const events = nextEvents(state, now);
     const event = events[0];
     if (events.length !== 1 || !event || event.kind !== "renew") return [];
@@ -63,33 +99,118 @@ async function renewInTx(tx: Tx, items: { workspaceId: string; id: string }[], n
   const skip = new Set(applied.map((a) => a.workspaceId));
   const todo = plans.filter((p) => !skip.has(p.row.workspaceId));
   const done = new Set(todo.map((p) => p.row.workspaceId));
-  if (todo.length === 0) return { renewed: [] as { workspaceId: string; invoice: string | null }[], left: items.filter((i) => !done.has(i.workspaceId)) };
+  if (todo.length === 0)
+    return { renewed: [] as { workspaceId: string; invoice: string | null }[], left: items.filter((i) => !done.has(i.workspaceId)) };
 
-  const ledger: { w: string; at: Date; reason: string; source: string; amount: bigint; key: string; grantId: string | null; memo: string }[] = [];
+  const ledger: {
+    w: string;
+    at: Date;
+    reason: string;
+    source: string;
+    amount: bigint;
+    key: string;
+    grantId: string | null;
+    memo: string;
+  }[] = [];
   const grants: { w: string; id: string; amount: bigint; expiresAt: Date; at: Date }[] = [];
-  const invoices: { w: string; id: string; kind: string; status: string; periodStart: Date; periodEnd: Date; subtotal: bigint; discount: bigint; total: bigint; at: Date; key: string }[] = [];
-  const lines: { w: string; invoiceId: string; position: number; description: string; source: string | null; rule: string; quantity: bigint; credits: bigint | null; amount: bigint }[] = [];
+  const invoices: {
+    w: string;
+    id: string;
+    kind: string;
+    status: string;
+    periodStart: Date;
+    periodEnd: Date;
+    subtotal: bigint;
+    discount: bigint;
+    total: bigint;
+    at: Date;
+    key: string;
+  }[] = [];
+  const lines: {
+    w: string;
+    invoiceId: string;
+    position: number;
+    description: string;
+    source: string | null;
+    rule: string;
+    quantity: bigint;
+    credits: bigint | null;
+    amount: bigint;
+  }[] = [];
   for (const { row, event, invoiceKey, flexKey, periodId } of todo) {
     const w = row.workspaceId;
     // startIncludedPeriod: forfeit what is left, grant the new period's credits.
     const includedKey = `included:${periodId}:${row.planId}`;
-    if (row.included > 0n) ledger.push({ w, at: event.periodStart, reason: "FORFEIT", source: "INCLUDED", amount: -row.included, key: `${includedKey}:forfeit`, grantId: null, memo: "included credits forfeited at period end" });
+    if (row.included > 0n)
+      ledger.push({
+        w,
+        at: event.periodStart,
+        reason: "FORFEIT",
+        source: "INCLUDED",
+        amount: -row.included,
+        key: `${includedKey}:forfeit`,
+        grantId: null,
+        memo: "included credits forfeited at period end",
+      });
     let grantId: string | null = null;
     if (event.includedCredits > 0n) {
       grantId = randomUUID();
       grants.push({ w, id: grantId, amount: event.includedCredits, expiresAt: event.periodEnd, at: event.periodStart });
     }
-    ledger.push({ w, at: event.periodStart, reason: "GRANT", source: "INCLUDED", amount: event.includedCredits, key: includedKey, grantId, memo: "included credits of the period" });
+    ledger.push({
+      w,
+      at: event.periodStart,
+      reason: "GRANT",
+      source: "INCLUDED",
+      amount: event.includedCredits,
+      key: includedKey,
+      grantId,
+      memo: "included credits of the period",
+    });
     // settleFlex + the closing invoice.
     if (!event.invoice) continue;
     const flexUsed = event.invoice.flex ? row.flexUsed : 0n;
-    if (flexUsed > 0n) ledger.push({ w, at: event.at, reason: "SETTLEMENT", source: "FLEX", amount: -flexUsed, key: flexKey, grantId: null, memo: "flex of the period invoiced" });
+    if (flexUsed > 0n)
+      ledger.push({
+        w,
+        at: event.at,
+        reason: "SETTLEMENT",
+        source: "FLEX",
+        amount: -flexUsed,
+        key: flexKey,
+        grantId: null,
+        memo: "flex of the period invoiced",
+      });
     const drafts = invoiceLinesFor(event.invoice, flexUsed, creditsPerUsd);
     if (drafts.length === 0 && event.invoice.kind !== "FINAL") continue;
     const totals = invoiceTotals(drafts);
     const id = randomUUID();
-    invoices.push({ w, id, kind: event.invoice.kind, status: totals.totalCents === 0n ? "PAID" : "OPEN", periodStart: event.invoice.periodStart, periodEnd: event.invoice.periodEnd, subtotal: totals.subtotalCents, discount: totals.discountCents, total: totals.totalCents, at: event.at, key: invoiceKey });
-    drafts.forEach((line, position) => lines.push({ w, invoiceId: id, position, description: line.description, source: line.source, rule: line.rule, quantity: line.quantity, credits: line.credits, amount: line.amountCents }));
+    invoices.push({
+      w,
+      id,
+      kind: event.invoice.kind,
+      status: totals.totalCents === 0n ? "PAID" : "OPEN",
+      periodStart: event.invoice.periodStart,
+      periodEnd: event.invoice.periodEnd,
+      subtotal: totals.subtotalCents,
+      discount: totals.discountCents,
+      total: totals.totalCents,
+      at: event.at,
+      key: invoiceKey,
+    });
+    drafts.forEach((line, position) =>
+      lines.push({
+        w,
+        invoiceId: id,
+        position,
+        description: line.description,
+        source: line.source,
+        rule: line.rule,
+        quantity: line.quantity,
+        credits: line.credits,
+        amount: line.amountCents,
+      }),
+    );
   }
   const s = String;
   await tx.$executeRaw`

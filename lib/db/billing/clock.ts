@@ -67,7 +67,10 @@ export async function runBillingClock(prisma: PrismaClient, options: ClockOption
           const result = await advanceSubscription(prisma, item.workspaceId, item.id, options.now, options.creditsPerUsd);
           summary.subscriptionEvents += result.events.length;
           summary.invoices += result.invoices.length;
-          if (result.events.length > 0) log(`workspace ${item.workspaceId}: ${result.events.join(", ")}${result.invoices.length ? ` → invoices ${result.invoices.join(", ")}` : ""}`);
+          if (result.events.length > 0)
+            log(
+              `workspace ${item.workspaceId}: ${result.events.join(", ")}${result.invoices.length ? ` → invoices ${result.invoices.join(", ")}` : ""}`,
+            );
         }
       }),
     );
@@ -77,52 +80,67 @@ export async function runBillingClock(prisma: PrismaClient, options: ClockOption
   // 2. Packages: expiries, then auto-renewals (R6.1, R6.3). A renewal that is
   // itself already over (a clock far behind) is expired in the next round.
   for (let round = 0; round < 1000; round += 1) {
-  const expiring = await prisma.packagePurchase.findMany({
-    where: { status: { in: ["ACTIVE", "EXHAUSTED"] }, expiresAt: { lte: options.now } },
-    select: { workspaceId: true, id: true, packageId: true, autoRenew: true, expiresAt: true, workspace: { select: { billingState: true } } },
-    orderBy: [{ expiresAt: "asc" }],
-  });
-  for (const purchase of expiring) {
-    await withTransactionRetry(() =>
-      prisma.$transaction(async (tx) => {
-        await expirePackage(tx, { workspaceId: purchase.workspaceId, purchaseId: purchase.id, at: purchase.expiresAt });
-        summary.packagesExpired += 1;
-        // R6.3: renewed at expiry unless the account is in arrears.
-        if (!purchase.autoRenew || purchase.workspace.billingState !== "GOOD") return;
-        const pkg = await tx.package.findUniqueOrThrow({
-          where: { id: purchase.packageId },
-          select: { id: true, name: true, operationTypeId: true, operations: true, validity: true, priceCents: true, active: true },
-        });
-        if (!pkg.active) return;
-        const key = `package:${purchase.id}:renewal`;
-        const invoice = await createInvoice(tx, {
-          workspaceId: purchase.workspaceId,
-          kind: "PACKAGE",
-          lines: [packageLine({ packageName: pkg.name, priceCents: pkg.priceCents, startsAt: purchase.expiresAt, expiresAt: packageExpiry(purchase.expiresAt, pkg.validity as "MONTH" | "YEAR"), renewal: true })],
-          idempotencyKey: key,
-          at: purchase.expiresAt,
-        });
-        const granted = await grantPackage(tx, {
-          workspaceId: purchase.workspaceId,
-          packageId: pkg.id,
-          operationTypeId: pkg.operationTypeId,
-          operations: pkg.operations,
-          expiresAt: packageExpiry(purchase.expiresAt, pkg.validity as "MONTH" | "YEAR"),
-          at: purchase.expiresAt,
-          autoRenew: true,
-          renewedFromId: purchase.id,
-          invoiceId: invoice.id,
-          idempotencyKey: key,
-        });
-        if (granted.applied) {
-          summary.packagesRenewed += 1;
-          summary.invoices += 1;
-          log(`workspace ${purchase.workspaceId}: package ${pkg.name} renewed → invoice ${invoice.number}`);
-        }
-      }),
-    );
-  }
-  if (expiring.length === 0) break;
+    const expiring = await prisma.packagePurchase.findMany({
+      where: { status: { in: ["ACTIVE", "EXHAUSTED"] }, expiresAt: { lte: options.now } },
+      select: {
+        workspaceId: true,
+        id: true,
+        packageId: true,
+        autoRenew: true,
+        expiresAt: true,
+        workspace: { select: { billingState: true } },
+      },
+      orderBy: [{ expiresAt: "asc" }],
+    });
+    for (const purchase of expiring) {
+      await withTransactionRetry(() =>
+        prisma.$transaction(async (tx) => {
+          await expirePackage(tx, { workspaceId: purchase.workspaceId, purchaseId: purchase.id, at: purchase.expiresAt });
+          summary.packagesExpired += 1;
+          // R6.3: renewed at expiry unless the account is in arrears.
+          if (!purchase.autoRenew || purchase.workspace.billingState !== "GOOD") return;
+          const pkg = await tx.package.findUniqueOrThrow({
+            where: { id: purchase.packageId },
+            select: { id: true, name: true, operationTypeId: true, operations: true, validity: true, priceCents: true, active: true },
+          });
+          if (!pkg.active) return;
+          const key = `package:${purchase.id}:renewal`;
+          const invoice = await createInvoice(tx, {
+            workspaceId: purchase.workspaceId,
+            kind: "PACKAGE",
+            lines: [
+              packageLine({
+                packageName: pkg.name,
+                priceCents: pkg.priceCents,
+                startsAt: purchase.expiresAt,
+                expiresAt: packageExpiry(purchase.expiresAt, pkg.validity as "MONTH" | "YEAR"),
+                renewal: true,
+              }),
+            ],
+            idempotencyKey: key,
+            at: purchase.expiresAt,
+          });
+          const granted = await grantPackage(tx, {
+            workspaceId: purchase.workspaceId,
+            packageId: pkg.id,
+            operationTypeId: pkg.operationTypeId,
+            operations: pkg.operations,
+            expiresAt: packageExpiry(purchase.expiresAt, pkg.validity as "MONTH" | "YEAR"),
+            at: purchase.expiresAt,
+            autoRenew: true,
+            renewedFromId: purchase.id,
+            invoiceId: invoice.id,
+            idempotencyKey: key,
+          });
+          if (granted.applied) {
+            summary.packagesRenewed += 1;
+            summary.invoices += 1;
+            log(`workspace ${purchase.workspaceId}: package ${pkg.name} renewed → invoice ${invoice.number}`);
+          }
+        }),
+      );
+    }
+    if (expiring.length === 0) break;
   }
 
   // 3. Hourly statements of usage (R8.1).

@@ -36,12 +36,27 @@ async function findPlan(tx: Tx, code: string) {
 }
 
 /** What the next invoice will hold with the change (or none): shown before confirming. */
-export async function previewChange(prisma: PrismaClient, input: { workspaceId: string; change: { kind: "none" } | { kind: "cancel" } | { kind: "plan"; toPlanCode: string }; at: Date; creditsPerUsd: bigint }): Promise<InvoicePreview> {
+export async function previewChange(
+  prisma: PrismaClient,
+  input: {
+    workspaceId: string;
+    change: { kind: "none" } | { kind: "cancel" } | { kind: "plan"; toPlanCode: string };
+    at: Date;
+    creditsPerUsd: bigint;
+  },
+): Promise<InvoicePreview> {
   return prisma.$transaction(async (tx) => {
     const { state, flexUsed, included } = await loadSubscription(tx, input.workspaceId);
     const change: PreviewChange =
       input.change.kind === "plan" ? { kind: "plan", to: planTerms(await findPlan(tx, input.change.toPlanCode)) } : input.change;
-    return previewNextInvoice({ state, now: input.at, flexCreditsSoFar: flexUsed, includedRemaining: included, change, creditsPerUsd: input.creditsPerUsd });
+    return previewNextInvoice({
+      state,
+      now: input.at,
+      flexCreditsSoFar: flexUsed,
+      includedRemaining: included,
+      change,
+      creditsPerUsd: input.creditsPerUsd,
+    });
   });
 }
 
@@ -53,7 +68,10 @@ export type ChangeOutcome =
   | { kind: "unchanged" };
 
 /** R4.5: upgrade now, or schedule a downgrade for the period end. */
-export async function changePlan(prisma: PrismaClient, input: { workspaceId: string; toPlanCode: string; at: Date; creditsPerUsd: bigint; actor: Actor; reason?: string }): Promise<ChangeOutcome> {
+export async function changePlan(
+  prisma: PrismaClient,
+  input: { workspaceId: string; toPlanCode: string; at: Date; creditsPerUsd: bigint; actor: Actor; reason?: string },
+): Promise<ChangeOutcome> {
   return withTransactionRetry(() =>
     prisma.$transaction(async (tx) => {
       const { subscriptionId, state } = await loadSubscription(tx, input.workspaceId);
@@ -70,7 +88,11 @@ export async function changePlan(prisma: PrismaClient, input: { workspaceId: str
           data: { scheduledPlanId: target.id, cancelAtPeriodEnd: next.cancelAtPeriodEnd },
         });
         const effectiveAt = state.currentPeriodEnd ?? input.at;
-        await writeAudit(tx, { ...audit, action: "subscription.downgrade_scheduled", detail: { from: state.plan.code, to: to.code, effectiveAt: effectiveAt.toISOString() } });
+        await writeAudit(tx, {
+          ...audit,
+          action: "subscription.downgrade_scheduled",
+          detail: { from: state.plan.code, to: to.code, effectiveAt: effectiveAt.toISOString() },
+        });
         return { kind: "downgrade_scheduled", effectiveAt } as const;
       }
 
@@ -80,28 +102,51 @@ export async function changePlan(prisma: PrismaClient, input: { workspaceId: str
         data: { closedAt: input.at, closeReason: "UPGRADED" },
       });
       const invoiceNumber = upgrade.invoice
-        ? await issueClosingInvoice(tx, input.workspaceId, `sub:${subscriptionId}:upgrade:${input.at.toISOString()}`, upgrade.invoice, input.at, input.creditsPerUsd, input.at)
+        ? await issueClosingInvoice(
+            tx,
+            input.workspaceId,
+            `sub:${subscriptionId}:upgrade:${input.at.toISOString()}`,
+            upgrade.invoice,
+            input.at,
+            input.creditsPerUsd,
+            input.at,
+          )
         : null;
       // The new period starts now with the new plan's included credits; the rest is forfeited (R5.1).
       await openPeriod(tx, input.workspaceId, subscriptionId, target.id, upgrade);
-      await writeAudit(tx, { ...audit, action: "subscription.upgraded", detail: { from: state.plan.code, to: to.code, invoice: invoiceNumber } });
+      await writeAudit(tx, {
+        ...audit,
+        action: "subscription.upgraded",
+        detail: { from: state.plan.code, to: to.code, invoice: invoiceNumber },
+      });
       return { kind: "upgraded", invoiceNumber } as const;
     }),
   );
 }
 
 /** R4.6: cancel at the period end (undoable until then). */
-export async function cancelAtPeriodEnd(prisma: PrismaClient, input: { workspaceId: string; at: Date; actor: Actor; reason?: string }): Promise<ChangeOutcome> {
+export async function cancelAtPeriodEnd(
+  prisma: PrismaClient,
+  input: { workspaceId: string; at: Date; actor: Actor; reason?: string },
+): Promise<ChangeOutcome> {
   return prisma.$transaction(async (tx) => {
     const { subscriptionId, state } = await loadSubscription(tx, input.workspaceId);
-    if (state.plan.feeCents === 0 && state.plan.interval !== "YEAR") throw new PlanChangeError("Only a paid plan can be cancelled; this workspace is not on one.");
+    if (state.plan.feeCents === 0 && state.plan.interval !== "YEAR")
+      throw new PlanChangeError("Only a paid plan can be cancelled; this workspace is not on one.");
     const next = scheduleCancellation(state);
     await tx.subscription.update({
       where: { workspaceId_id: { workspaceId: input.workspaceId, id: subscriptionId } },
       data: { cancelAtPeriodEnd: next.cancelAtPeriodEnd, scheduledPlanId: null },
     });
     const effectiveAt = state.currentPeriodEnd ?? input.at;
-    await writeAudit(tx, { workspaceId: input.workspaceId, actor: input.actor, reason: input.reason, now: input.at, action: "subscription.cancel_scheduled", detail: { plan: state.plan.code, effectiveAt: effectiveAt.toISOString() } });
+    await writeAudit(tx, {
+      workspaceId: input.workspaceId,
+      actor: input.actor,
+      reason: input.reason,
+      now: input.at,
+      action: "subscription.cancel_scheduled",
+      detail: { plan: state.plan.code, effectiveAt: effectiveAt.toISOString() },
+    });
     return { kind: "cancel_scheduled", effectiveAt };
   });
 }
@@ -111,8 +156,17 @@ export async function undoCancel(prisma: PrismaClient, input: { workspaceId: str
     const { subscriptionId, state } = await loadSubscription(tx, input.workspaceId);
     if (!state.cancelAtPeriodEnd) return { kind: "unchanged" };
     const next = undoCancellation(state);
-    await tx.subscription.update({ where: { workspaceId_id: { workspaceId: input.workspaceId, id: subscriptionId } }, data: { cancelAtPeriodEnd: next.cancelAtPeriodEnd } });
-    await writeAudit(tx, { workspaceId: input.workspaceId, actor: input.actor, now: input.at, action: "subscription.cancel_undone", detail: { plan: state.plan.code } });
+    await tx.subscription.update({
+      where: { workspaceId_id: { workspaceId: input.workspaceId, id: subscriptionId } },
+      data: { cancelAtPeriodEnd: next.cancelAtPeriodEnd },
+    });
+    await writeAudit(tx, {
+      workspaceId: input.workspaceId,
+      actor: input.actor,
+      now: input.at,
+      action: "subscription.cancel_undone",
+      detail: { plan: state.plan.code },
+    });
     return { kind: "cancel_undone" };
   });
 }

@@ -16,12 +16,42 @@ import { createInvoice } from "@/lib/db/invoices";
 import { forfeitIncluded, settleFlex, startIncludedPeriod } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 
-export const planSelect = { id: true, code: true, name: true, rank: true, interval: true, feeCents: true, includedCredits: true, flexAllowed: true, payAsYouGo: true } as const;
+export const planSelect = {
+  id: true,
+  code: true,
+  name: true,
+  rank: true,
+  interval: true,
+  feeCents: true,
+  includedCredits: true,
+  flexAllowed: true,
+  payAsYouGo: true,
+} as const;
 
-type PlanRow = { id: string; code: string; name: string; rank: number; interval: "NONE" | "MONTH" | "YEAR"; feeCents: number; includedCredits: bigint; flexAllowed: boolean; payAsYouGo: boolean };
+type PlanRow = {
+  id: string;
+  code: string;
+  name: string;
+  rank: number;
+  interval: "NONE" | "MONTH" | "YEAR";
+  feeCents: number;
+  includedCredits: bigint;
+  flexAllowed: boolean;
+  payAsYouGo: boolean;
+};
 
 export function planTerms(plan: PlanRow): PlanTerms & { id: string } {
-  return { id: plan.id, code: plan.code, name: plan.name, rank: plan.rank, interval: plan.interval, feeCents: plan.feeCents, includedCredits: plan.includedCredits, flexAllowed: plan.flexAllowed, payAsYouGo: plan.payAsYouGo };
+  return {
+    id: plan.id,
+    code: plan.code,
+    name: plan.name,
+    rank: plan.rank,
+    interval: plan.interval,
+    feeCents: plan.feeCents,
+    includedCredits: plan.includedCredits,
+    flexAllowed: plan.flexAllowed,
+    payAsYouGo: plan.payAsYouGo,
+  };
 }
 
 export interface SubscriptionRunResult {
@@ -30,7 +60,12 @@ export interface SubscriptionRunResult {
 }
 
 /** Subscriptions whose period (or annual flex month) may have ended by `now`. */
-export async function dueSubscriptions(prisma: PrismaClient, now: Date, limit: number, afterWorkspaceId = ""): Promise<{ workspaceId: string; id: string }[]> {
+export async function dueSubscriptions(
+  prisma: PrismaClient,
+  now: Date,
+  limit: number,
+  afterWorkspaceId = "",
+): Promise<{ workspaceId: string; id: string }[]> {
   // Annual plans bill flex every month, so they are looked at whenever their flex month may have ended.
   const flexMonthAgo = new Date(now.getTime() - 28 * 86_400_000);
   return prisma.$queryRaw<{ workspaceId: string; id: string }[]>`
@@ -45,11 +80,20 @@ export async function dueSubscriptions(prisma: PrismaClient, now: Date, limit: n
 }
 
 /** Applies every event due for one subscription, one transaction per event. */
-export async function advanceSubscription(prisma: PrismaClient, workspaceId: string, subscriptionId: string, now: Date, creditsPerUsd: bigint): Promise<SubscriptionRunResult> {
+export async function advanceSubscription(
+  prisma: PrismaClient,
+  workspaceId: string,
+  subscriptionId: string,
+  now: Date,
+  creditsPerUsd: bigint,
+): Promise<SubscriptionRunResult> {
   const result: SubscriptionRunResult = { events: [], invoices: [] };
   for (let guard = 0; guard < 1000; guard += 1) {
     const applied = await withTransactionRetry(() =>
-      prisma.$transaction((tx) => applyNextEvent(tx, workspaceId, subscriptionId, now, creditsPerUsd), { timeout: 60_000, maxWait: 60_000 }),
+      prisma.$transaction((tx) => applyNextEvent(tx, workspaceId, subscriptionId, now, creditsPerUsd), {
+        timeout: 60_000,
+        maxWait: 60_000,
+      }),
     );
     if (!applied) return result;
     result.events.push(applied.event);
@@ -65,7 +109,15 @@ export async function lockSubscriptionState(tx: Tx, workspaceId: string) {
     SELECT "flexPeriodStart", "flexUsed", "included" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
   const subscription = await tx.subscription.findFirst({
     where: { workspaceId, status: "ACTIVE" },
-    select: { id: true, anchorDay: true, currentPeriodStart: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, plan: { select: planSelect }, scheduledPlan: { select: planSelect } },
+    select: {
+      id: true,
+      anchorDay: true,
+      currentPeriodStart: true,
+      currentPeriodEnd: true,
+      cancelAtPeriodEnd: true,
+      plan: { select: planSelect },
+      scheduledPlan: { select: planSelect },
+    },
   });
   if (!subscription || !balance[0]) return null;
   const state: SubscriptionState = {
@@ -103,7 +155,15 @@ interface EventInput {
 async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsPerUsd }: EventInput): Promise<string | null> {
   const subKey = `sub:${subscriptionId}`;
   if (event.kind === "flex") {
-    return issueClosingInvoice(tx, workspaceId, `${subKey}:flex:${event.flexPeriod.end.toISOString()}`, event.invoice, event.at, creditsPerUsd, event.flexPeriod.end);
+    return issueClosingInvoice(
+      tx,
+      workspaceId,
+      `${subKey}:flex:${event.flexPeriod.end.toISOString()}`,
+      event.invoice,
+      event.at,
+      creditsPerUsd,
+      event.flexPeriod.end,
+    );
   }
 
   const closeReason = event.kind === "renew" ? "RENEWED" : event.kind === "downgrade" ? "DOWNGRADED" : "CANCELED";
@@ -113,12 +173,16 @@ async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsP
   });
   const invoiceKey = `${subKey}:close:${event.closedPeriod.end.toISOString()}`;
   // Last: the invoice number locks the deployment-wide counter row until commit.
-  const closing = () => (event.invoice ? issueClosingInvoice(tx, workspaceId, invoiceKey, event.invoice, event.at, creditsPerUsd, event.at) : null);
+  const closing = () =>
+    event.invoice ? issueClosingInvoice(tx, workspaceId, invoiceKey, event.invoice, event.at, creditsPerUsd, event.at) : null;
 
   if (event.kind === "cancel") {
     // R4.6: included credits are forfeited, prepaid stays, the workspace goes back to Free.
     await forfeitIncluded(tx, { workspaceId, at: event.at, idempotencyKey: `${subKey}:cancel:forfeit` });
-    await tx.subscription.update({ where: { workspaceId_id: { workspaceId, id: subscriptionId } }, data: { status: "ENDED", endedAt: event.at, cancelAtPeriodEnd: false } });
+    await tx.subscription.update({
+      where: { workspaceId_id: { workspaceId, id: subscriptionId } },
+      data: { status: "ENDED", endedAt: event.at, cancelAtPeriodEnd: false },
+    });
     const free = await tx.plan.findUniqueOrThrow({ where: { code: FREE_PLAN_CODE }, select: planSelect });
     const anchorDay = event.at.getUTCDate();
     const created = await tx.subscription.create({
@@ -126,7 +190,13 @@ async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsP
       select: { id: true },
     });
     const freeTerms = planTerms(free);
-    const next: NextPeriod = { plan: freeTerms, periodStart: event.at, periodEnd: periodEndFor(freeTerms, event.at, anchorDay), anchorDay, includedCredits: free.includedCredits };
+    const next: NextPeriod = {
+      plan: freeTerms,
+      periodStart: event.at,
+      periodEnd: periodEndFor(freeTerms, event.at, anchorDay),
+      anchorDay,
+      includedCredits: free.includedCredits,
+    };
     await openPeriod(tx, workspaceId, created.id, free.id, next);
     return closing();
   }
@@ -156,14 +226,30 @@ export async function openPeriod(tx: Tx, workspaceId: string, subscriptionId: st
   });
   await tx.subscription.update({
     where: { workspaceId_id: { workspaceId, id: subscriptionId } },
-    data: { planId, anchorDay: next.anchorDay, currentPeriodStart: next.periodStart, currentPeriodEnd: next.periodEnd, scheduledPlanId: null },
+    data: {
+      planId,
+      anchorDay: next.anchorDay,
+      currentPeriodStart: next.periodStart,
+      currentPeriodEnd: next.periodEnd,
+      scheduledPlanId: null,
+    },
   });
   await tx.creditBalance.update({ where: { workspaceId }, data: { flexPeriodStart: next.periodStart } });
 }
 
 /** Fees and the flex of the window (R5.3: added up, then rounded down once). */
-export async function issueClosingInvoice(tx: Tx, workspaceId: string, key: string, planned: PlannedInvoice, at: Date, creditsPerUsd: bigint, nextFlexStart: Date): Promise<string | null> {
-  const flexUsed = planned.flex ? await settleFlex(tx, { workspaceId, at, idempotencyKey: `${key}:flex`, nextPeriodStart: nextFlexStart }) : 0n;
+export async function issueClosingInvoice(
+  tx: Tx,
+  workspaceId: string,
+  key: string,
+  planned: PlannedInvoice,
+  at: Date,
+  creditsPerUsd: bigint,
+  nextFlexStart: Date,
+): Promise<string | null> {
+  const flexUsed = planned.flex
+    ? await settleFlex(tx, { workspaceId, at, idempotencyKey: `${key}:flex`, nextPeriodStart: nextFlexStart })
+    : 0n;
   const lines = invoiceLinesFor(planned, flexUsed, creditsPerUsd);
   if (lines.length === 0 && planned.kind !== "FINAL") return null;
   const invoice = await createInvoice(tx, {

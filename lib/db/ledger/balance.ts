@@ -6,7 +6,10 @@ import type { BalanceSnapshot } from "./debit-types";
 
 export async function readBalanceSnapshot(prisma: PrismaClient, workspaceId: string, at: Date): Promise<BalanceSnapshot> {
   const [balance, packages] = await Promise.all([
-    prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true, includedExpiresAt: true, prepaid: true, flexUsed: true } }),
+    prisma.creditBalance.findUniqueOrThrow({
+      where: { workspaceId },
+      select: { included: true, includedExpiresAt: true, prepaid: true, flexUsed: true },
+    }),
     prisma.packagePurchase.findMany({
       where: { workspaceId, status: "ACTIVE", expiresAt: { gt: at }, remainingOperations: { gt: 0n } },
       orderBy: { expiresAt: "asc" },
@@ -19,6 +22,11 @@ export async function readBalanceSnapshot(prisma: PrismaClient, workspaceId: str
     includedExpiresAt: balance.includedExpiresAt,
     prepaid: balance.prepaid,
     flexUsed: balance.flexUsed,
-    packages: packages.map((p) => ({ id: p.id, operationType: p.operationType.code, remainingOperations: p.remainingOperations, expiresAt: p.expiresAt })),
+    packages: packages.map((p) => ({
+      id: p.id,
+      operationType: p.operationType.code,
+      remainingOperations: p.remainingOperations,
+      expiresAt: p.expiresAt,
+    })),
   };
 }

@@ -57,7 +57,11 @@ export class DebitQueue {
 
   private async run(batch: Pending[]) {
     try {
-      const outcomes = await debitBatchSql(this.sql, batch.map((p) => p.request), await this.context());
+      const outcomes = await debitBatchSql(
+        this.sql,
+        batch.map((p) => p.request),
+        await this.context(),
+      );
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1) {

@@ -27,9 +27,9 @@ export interface BalanceSnapshot {
   packages: { id: string; operationType: string; remainingOperations: bigint; expiresAt: Date }[];
 }
 
-export type RefusalReason = "insufficient_credits" | "arrears" | "spend_cap" | "retention" | "unknown_workspace" | "unknown_operation_type" | "key_revoked";
+export type RefusalReason =
+  "insufficient_credits" | "arrears" | "spend_cap" | "retention" | "unknown_workspace" | "unknown_operation_type" | "key_revoked";
 
 export type DebitOutcome =
   | { status: "charged"; replayed: boolean; operations: bigint; credits: bigint; sources: SourceCredits; balance: BalanceSnapshot }
   | { status: "refused"; reason: RefusalReason; balance: BalanceSnapshot | null };
-

@@ -45,7 +45,11 @@ export interface DebitContext {
 /** The operation types and their tiers, as the engine needs them. */
 export async function loadRatingCatalog(prisma: PrismaClient | Tx): Promise<RatingCatalog> {
   const types = await prisma.operationType.findMany({
-    select: { id: true, code: true, tiers: { select: { fromCount: true, toCount: true, creditsPerOp: true }, orderBy: { fromCount: "asc" } } },
+    select: {
+      id: true,
+      code: true,
+      tiers: { select: { fromCount: true, toCount: true, creditsPerOp: true }, orderBy: { fromCount: "asc" } },
+    },
   });
   return {
     types: new Map(types.map((t) => [t.code, { id: t.id, code: t.code, tiers: t.tiers }])),
@@ -74,7 +78,9 @@ const key = (...parts: string[]) => parts.join("|");
 /** Debits a batch in one transaction; the outcomes are in the order of the requests. */
 export async function debitBatch(prisma: PrismaClient, requests: DebitRequest[], context: DebitContext): Promise<DebitOutcome[]> {
   if (requests.length === 0) return [];
-  return withTransactionRetry(() => prisma.$transaction((tx) => applyDebits(prismaQueryable(tx), requests, context), { timeout: 30_000, maxWait: 30_000 }));
+  return withTransactionRetry(() =>
+    prisma.$transaction((tx) => applyDebits(prismaQueryable(tx), requests, context), { timeout: 30_000, maxWait: 30_000 }),
+  );
 }
 
 /** The same on the driver, without Prisma: the API's debit queue (a few statements fewer hops each). */
@@ -93,7 +99,21 @@ async function applyDebits(tx: Queryable, requests: DebitRequest[], { catalog, c
   const outcomes: DebitOutcome[] = [];
   const events: Prisma.UsageEventCreateManyInput[] = [];
   const ledger: Prisma.LedgerEntryCreateManyInput[] = [];
-  const rollups = new Map<string, { workspaceId: string; hour: Date; operationTypeId: string; requests: bigint; operations: bigint; credits: bigint; included: bigint; package: bigint; prepaid: bigint; flex: bigint }>();
+  const rollups = new Map<
+    string,
+    {
+      workspaceId: string;
+      hour: Date;
+      operationTypeId: string;
+      requests: bigint;
+      operations: bigint;
+      credits: bigint;
+      included: bigint;
+      package: bigint;
+      prepaid: bigint;
+      flex: bigint;
+    }
+  >();
 
   for (const request of requests) {
     const state = states.get(request.workspaceId);
@@ -153,7 +173,12 @@ async function applyDebits(tx: Queryable, requests: DebitRequest[], { catalog, c
     }
     state.changed = true;
 
-    const sources: SourceCredits = { included: allocation.included, package: allocation.packageCredits, prepaid: allocation.prepaid, flex: allocation.flex };
+    const sources: SourceCredits = {
+      included: allocation.included,
+      package: allocation.packageCredits,
+      prepaid: allocation.prepaid,
+      flex: allocation.flex,
+    };
     events.push({
       workspaceId: request.workspaceId,
       occurredAt: request.at,
@@ -168,10 +193,23 @@ async function applyDebits(tx: Queryable, requests: DebitRequest[], { catalog, c
       requestId: request.requestId,
       idempotencyKey: request.idempotencyKey,
     });
-    const entry = { workspaceId: request.workspaceId, createdAt: request.at, reason: "USAGE" as const, idempotencyKey: request.idempotencyKey, memo: `${request.operations} ${type.code}` };
+    const entry = {
+      workspaceId: request.workspaceId,
+      createdAt: request.at,
+      reason: "USAGE" as const,
+      idempotencyKey: request.idempotencyKey,
+      memo: `${request.operations} ${type.code}`,
+    };
     if (allocation.included > 0n) ledger.push({ ...entry, source: "INCLUDED", amount: -allocation.included });
     for (const used of allocation.packages) {
-      ledger.push({ ...entry, idempotencyKey: `${request.idempotencyKey}#${used.id}`, source: "PACKAGE", amount: -used.credits, operations: -used.operations, purchaseId: used.id });
+      ledger.push({
+        ...entry,
+        idempotencyKey: `${request.idempotencyKey}#${used.id}`,
+        source: "PACKAGE",
+        amount: -used.credits,
+        operations: -used.operations,
+        purchaseId: used.id,
+      });
     }
     if (allocation.prepaid > 0n) ledger.push({ ...entry, source: "PREPAID", amount: -allocation.prepaid });
     // Flex is postpaid: usage adds to what the period will invoice (R5.3).
@@ -179,7 +217,18 @@ async function applyDebits(tx: Queryable, requests: DebitRequest[], { catalog, c
 
     const hour = new Date(Math.floor(request.at.getTime() / 3_600_000) * 3_600_000);
     const rollupKey = key(request.workspaceId, hour.toISOString(), type.id);
-    const rollup = rollups.get(rollupKey) ?? { workspaceId: request.workspaceId, hour, operationTypeId: type.id, requests: 0n, operations: 0n, credits: 0n, included: 0n, package: 0n, prepaid: 0n, flex: 0n };
+    const rollup = rollups.get(rollupKey) ?? {
+      workspaceId: request.workspaceId,
+      hour,
+      operationTypeId: type.id,
+      requests: 0n,
+      operations: 0n,
+      credits: 0n,
+      included: 0n,
+      package: 0n,
+      prepaid: 0n,
+      flex: 0n,
+    };
     rollup.requests += 1n;
     rollup.operations += request.operations;
     rollup.credits += rating.credits;
@@ -190,10 +239,24 @@ async function applyDebits(tx: Queryable, requests: DebitRequest[], { catalog, c
     rollups.set(rollupKey, rollup);
 
     replays.set(key(request.workspaceId, request.idempotencyKey), { operations: request.operations, credits: rating.credits, sources });
-    outcomes.push({ status: "charged", replayed: false, operations: request.operations, credits: rating.credits, sources, balance: snapshot(state, request.at, catalog) });
+    outcomes.push({
+      status: "charged",
+      replayed: false,
+      operations: request.operations,
+      credits: rating.credits,
+      sources,
+      balance: snapshot(state, request.at, catalog),
+    });
   }
 
-  await writeDebits(tx, [...states.values()].filter((s) => s.changed), counters, events, ledger, [...rollups.values()]);
+  await writeDebits(
+    tx,
+    [...states.values()].filter((s) => s.changed),
+    counters,
+    events,
+    ledger,
+    [...rollups.values()],
+  );
   return outcomes;
 }
 
@@ -222,16 +285,32 @@ function snapshot(state: LockedState, at: Date, catalog: RatingCatalog): Balance
     packages: state.packages
       .filter((p) => p.expiresAt > at && p.remainingOperations > 0n)
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
-      .map((p) => ({ id: p.id, operationType: catalog.byId.get(p.operationTypeId) ?? "", remainingOperations: p.remainingOperations, expiresAt: p.expiresAt })),
+      .map((p) => ({
+        id: p.id,
+        operationType: catalog.byId.get(p.operationTypeId) ?? "",
+        remainingOperations: p.remainingOperations,
+        expiresAt: p.expiresAt,
+      })),
   };
 }
 
 async function lockStates(tx: Queryable, workspaceIds: string[]): Promise<Map<string, LockedState>> {
   // Credits and instants as text: the drivers disagree on how they decode int8 and timestamp.
   const rows = await run<{
-    workspaceId: string; included: string; includedExpiresAt: string | null; prepaid: string; flexUsed: string;
-    flexEnabled: boolean; billingState: string; spendCapCents: number | null; flexAllowed: boolean | null; payAsYouGo: boolean | null; hasCard: boolean;
-  }>(tx, sql`
+    workspaceId: string;
+    included: string;
+    includedExpiresAt: string | null;
+    prepaid: string;
+    flexUsed: string;
+    flexEnabled: boolean;
+    billingState: string;
+    spendCapCents: number | null;
+    flexAllowed: boolean | null;
+    payAsYouGo: boolean | null;
+    hasCard: boolean;
+  }>(
+    tx,
+    sql`
     SELECT b."workspaceId"::text AS "workspaceId", b."included"::text AS "included", to_json(b."includedExpiresAt") #>> '{}' AS "includedExpiresAt",
            b."prepaid"::text AS "prepaid", b."flexUsed"::text AS "flexUsed",
            w."flexEnabled", w."billingState"::text AS "billingState", w."spendCapCents",
@@ -243,7 +322,8 @@ async function lockStates(tx: Queryable, workspaceIds: string[]): Promise<Map<st
     LEFT JOIN "Plan" p ON p."id" = s."planId"
     WHERE b."workspaceId" = ANY(${pgArray(workspaceIds)}::uuid[])
     ORDER BY b."workspaceId"
-    FOR UPDATE OF b`);
+    FOR UPDATE OF b`,
+  );
   const states = new Map<string, LockedState>();
   for (const row of rows) {
     states.set(row.workspaceId, {
@@ -261,15 +341,32 @@ async function lockStates(tx: Queryable, workspaceIds: string[]): Promise<Map<st
 
 const utc = (timestamp: string) => new Date(`${timestamp}Z`);
 
-async function readLockedFacts(tx: Queryable, states: Map<string, LockedState>, requests: DebitRequest[], workspaceIds: string[], months: string[]) {
+async function readLockedFacts(
+  tx: Queryable,
+  states: Map<string, LockedState>,
+  requests: DebitRequest[],
+  workspaceIds: string[],
+  months: string[],
+) {
   type Facts = {
     packages: { workspaceId: string; id: string; operationTypeId: string; remainingOperations: string; expiresAt: string }[];
-    replays: { workspaceId: string; idempotencyKey: string; operations: string; credits: string; includedCredits: string; packageCredits: string; prepaidCredits: string; flexCredits: string }[];
+    replays: {
+      workspaceId: string;
+      idempotencyKey: string;
+      operations: string;
+      credits: string;
+      includedCredits: string;
+      packageCredits: string;
+      prepaidCredits: string;
+      flexCredits: string;
+    }[];
     counters: { workspaceId: string; month: string; operationTypeId: string; operations: string }[];
     revokedKeys: { workspaceId: string; id: string }[];
   };
   const keyed = [...new Map(requests.filter((r) => r.apiKeyId).map((r) => [key(r.workspaceId, r.apiKeyId!), r])).values()];
-  const [facts] = await run<Facts>(tx, sql`
+  const [facts] = await run<Facts>(
+    tx,
+    sql`
     SELECT
       (SELECT COALESCE(json_agg(json_build_object('workspaceId', p."workspaceId", 'id', p."id", 'operationTypeId', p."operationTypeId",
                  'remainingOperations', p."remainingOperations"::text, 'expiresAt', p."expiresAt")), '[]')
@@ -289,17 +386,41 @@ async function readLockedFacts(tx: Queryable, states: Map<string, LockedState>, 
        FROM "ApiKey" k
        JOIN unnest(${pgArray(keyed.map((r) => r.workspaceId))}::uuid[], ${pgArray(keyed.map((r) => r.apiKeyId!))}::uuid[]) AS u("workspaceId", "id")
          ON k."workspaceId" = u."workspaceId" AND k."id" = u."id"
-       WHERE k."revokedAt" IS NOT NULL) AS "revokedKeys"`);
+       WHERE k."revokedAt" IS NOT NULL) AS "revokedKeys"`,
+  );
   for (const pkg of facts!.packages) {
-    states.get(pkg.workspaceId)?.packages.push({ workspaceId: pkg.workspaceId, id: pkg.id, operationTypeId: pkg.operationTypeId, remainingOperations: BigInt(pkg.remainingOperations), expiresAt: utc(pkg.expiresAt), used: false } as LockedState["packages"][number]);
+    states
+      .get(pkg.workspaceId)
+      ?.packages.push({
+        workspaceId: pkg.workspaceId,
+        id: pkg.id,
+        operationTypeId: pkg.operationTypeId,
+        remainingOperations: BigInt(pkg.remainingOperations),
+        expiresAt: utc(pkg.expiresAt),
+        used: false,
+      } as LockedState["packages"][number]);
   }
   const replays = new Map(
     facts!.replays.map((r) => [
       key(r.workspaceId, r.idempotencyKey),
-      { operations: BigInt(r.operations), credits: BigInt(r.credits), sources: { included: BigInt(r.includedCredits), package: BigInt(r.packageCredits), prepaid: BigInt(r.prepaidCredits), flex: BigInt(r.flexCredits) } },
+      {
+        operations: BigInt(r.operations),
+        credits: BigInt(r.credits),
+        sources: {
+          included: BigInt(r.includedCredits),
+          package: BigInt(r.packageCredits),
+          prepaid: BigInt(r.prepaidCredits),
+          flex: BigInt(r.flexCredits),
+        },
+      },
     ]),
   );
-  const counters = new Map(facts!.counters.map((c) => [key(c.workspaceId, utc(`${c.month}T00:00:00`).toISOString(), c.operationTypeId), { value: BigInt(c.operations), changed: false }]));
+  const counters = new Map(
+    facts!.counters.map((c) => [
+      key(c.workspaceId, utc(`${c.month}T00:00:00`).toISOString(), c.operationTypeId),
+      { value: BigInt(c.operations), changed: false },
+    ]),
+  );
   const revokedKeys = new Set(facts!.revokedKeys.map((k) => key(k.workspaceId, k.id)));
   return { replays, counters, revokedKeys };
 }
@@ -310,18 +431,33 @@ async function writeDebits(
   counters: Map<string, { value: bigint; changed: boolean }>,
   events: Prisma.UsageEventCreateManyInput[],
   ledger: Prisma.LedgerEntryCreateManyInput[],
-  rollups: { workspaceId: string; hour: Date; operationTypeId: string; requests: bigint; operations: bigint; credits: bigint; included: bigint; package: bigint; prepaid: bigint; flex: bigint }[],
+  rollups: {
+    workspaceId: string;
+    hour: Date;
+    operationTypeId: string;
+    requests: bigint;
+    operations: bigint;
+    credits: bigint;
+    included: bigint;
+    package: bigint;
+    prepaid: bigint;
+    flex: bigint;
+  }[],
 ) {
   if (states.length === 0) return;
   const text = (values: bigint[]) => values.map(String);
-  const changedCounters = [...counters].filter(([, c]) => c.changed).map(([k, c]) => [...k.split("|"), String(c.value)] as [string, string, string, string]);
+  const changedCounters = [...counters]
+    .filter(([, c]) => c.changed)
+    .map(([k, c]) => [...k.split("|"), String(c.value)] as [string, string, string, string]);
   const usedPackages = states.flatMap((s) => s.packages.filter((p) => p.used).map((p) => ({ workspaceId: s.workspaceId, ...p })));
   const ev = <K extends keyof Prisma.UsageEventCreateManyInput>(k: K) => events.map((e) => e[k] ?? null);
   const evBig = <K extends keyof Prisma.UsageEventCreateManyInput>(k: K) => events.map((e) => String(e[k] ?? 0));
   const le = <K extends keyof Prisma.LedgerEntryCreateManyInput>(k: K) => ledger.map((e) => e[k] ?? null);
   const col = <K extends keyof (typeof rollups)[number]>(k: K) => rollups.map((r) => r[k]);
   // Every write of the batch in one statement (data-modifying CTEs all run, referenced or not).
-  await run(tx, sql`
+  await run(
+    tx,
+    sql`
     WITH balances AS (
       UPDATE "CreditBalance" AS b SET "included" = v."included", "prepaid" = v."prepaid", "flexUsed" = v."flexUsed", "updatedAt" = now()
       FROM unnest(${pgArray(states.map((s) => s.workspaceId))}::uuid[], ${pgArray(text(states.map((s) => s.included)))}::bigint[],
@@ -368,5 +504,6 @@ async function writeDebits(
         "prepaidCredits" = "UsageRollupHourly"."prepaidCredits" + EXCLUDED."prepaidCredits",
         "flexCredits" = "UsageRollupHourly"."flexCredits" + EXCLUDED."flexCredits"
     )
-    SELECT 1`);
+    SELECT 1`,
+  );
 }

@@ -79,10 +79,27 @@ export async function grantPrepaid(tx: Tx, grant: PrepaidGrant): Promise<{ appli
   const balance = await lockBalance(tx, grant.workspaceId);
   if (await alreadyApplied(tx, grant.workspaceId, grant.idempotencyKey)) return { applied: false };
   const row = await tx.creditGrant.create({
-    data: { workspaceId: grant.workspaceId, kind: grant.kind, source: "PREPAID", amount: grant.credits, reason: grant.reason ?? "", grantedById: grant.grantedById ?? null, createdAt: grant.at },
+    data: {
+      workspaceId: grant.workspaceId,
+      kind: grant.kind,
+      source: "PREPAID",
+      amount: grant.credits,
+      reason: grant.reason ?? "",
+      grantedById: grant.grantedById ?? null,
+      createdAt: grant.at,
+    },
     select: { id: true },
   });
-  await writeEntry(tx, { workspaceId: grant.workspaceId, at: grant.at, reason: "GRANT", source: "PREPAID", amount: grant.credits, idempotencyKey: grant.idempotencyKey, grantId: row.id, memo: grant.reason });
+  await writeEntry(tx, {
+    workspaceId: grant.workspaceId,
+    at: grant.at,
+    reason: "GRANT",
+    source: "PREPAID",
+    amount: grant.credits,
+    idempotencyKey: grant.idempotencyKey,
+    grantId: row.id,
+    memo: grant.reason,
+  });
   await tx.creditBalance.update({ where: { workspaceId: grant.workspaceId }, data: { prepaid: balance.prepaid + grant.credits } });
   return { applied: true };
 }
@@ -102,13 +119,29 @@ export async function startIncludedPeriod(
   if (input.credits > 0n) {
     grantId = (
       await tx.creditGrant.create({
-        data: { workspaceId: input.workspaceId, kind: "INCLUDED", source: "INCLUDED", amount: input.credits, expiresAt: input.expiresAt, createdAt: input.at },
+        data: {
+          workspaceId: input.workspaceId,
+          kind: "INCLUDED",
+          source: "INCLUDED",
+          amount: input.credits,
+          expiresAt: input.expiresAt,
+          createdAt: input.at,
+        },
         select: { id: true },
       })
     ).id;
   }
   // Written even for zero credits: the entry is the marker that this period started.
-  await writeEntry(tx, { workspaceId: input.workspaceId, at: input.at, reason: "GRANT", source: "INCLUDED", amount: input.credits, idempotencyKey: input.idempotencyKey, grantId, memo: "included credits of the period" });
+  await writeEntry(tx, {
+    workspaceId: input.workspaceId,
+    at: input.at,
+    reason: "GRANT",
+    source: "INCLUDED",
+    amount: input.credits,
+    idempotencyKey: input.idempotencyKey,
+    grantId,
+    memo: "included credits of the period",
+  });
   await tx.creditBalance.update({
     where: { workspaceId: input.workspaceId },
     data: { included: input.credits, includedExpiresAt: input.expiresAt, includedPeriodId: input.periodId },
@@ -121,13 +154,24 @@ export async function forfeitIncluded(tx: Tx, input: { workspaceId: string; at: 
   const balance = await lockBalance(tx, input.workspaceId);
   if (await alreadyApplied(tx, input.workspaceId, input.idempotencyKey)) return 0n;
   const forfeited = await forfeitLockedIncluded(tx, balance, input.at, input.idempotencyKey);
-  await tx.creditBalance.update({ where: { workspaceId: input.workspaceId }, data: { included: 0n, includedExpiresAt: null, includedPeriodId: null } });
+  await tx.creditBalance.update({
+    where: { workspaceId: input.workspaceId },
+    data: { included: 0n, includedExpiresAt: null, includedPeriodId: null },
+  });
   return forfeited;
 }
 
 async function forfeitLockedIncluded(tx: Tx, balance: LockedBalance, at: Date, idempotencyKey: string): Promise<bigint> {
   if (balance.included <= 0n) return 0n;
-  await writeEntry(tx, { workspaceId: balance.workspaceId, at, reason: "FORFEIT", source: "INCLUDED", amount: -balance.included, idempotencyKey, memo: "included credits forfeited at period end" });
+  await writeEntry(tx, {
+    workspaceId: balance.workspaceId,
+    at,
+    reason: "FORFEIT",
+    source: "INCLUDED",
+    amount: -balance.included,
+    idempotencyKey,
+    memo: "included credits forfeited at period end",
+  });
   return balance.included;
 }
 
@@ -135,21 +179,46 @@ async function forfeitLockedIncluded(tx: Tx, balance: LockedBalance, at: Date, i
  * R5.3: the flex used in a period moves onto that period's invoice; the
  * balance's flex counter starts again from zero.
  */
-export async function settleFlex(tx: Tx, input: { workspaceId: string; at: Date; idempotencyKey: string; nextPeriodStart: Date }): Promise<bigint> {
+export async function settleFlex(
+  tx: Tx,
+  input: { workspaceId: string; at: Date; idempotencyKey: string; nextPeriodStart: Date },
+): Promise<bigint> {
   const balance = await lockBalance(tx, input.workspaceId);
   if (await alreadyApplied(tx, input.workspaceId, input.idempotencyKey)) return 0n;
   const used = balance.flexUsed;
   if (used > 0n) {
-    await writeEntry(tx, { workspaceId: input.workspaceId, at: input.at, reason: "SETTLEMENT", source: "FLEX", amount: -used, idempotencyKey: input.idempotencyKey, memo: "flex of the period invoiced" });
+    await writeEntry(tx, {
+      workspaceId: input.workspaceId,
+      at: input.at,
+      reason: "SETTLEMENT",
+      source: "FLEX",
+      amount: -used,
+      idempotencyKey: input.idempotencyKey,
+      memo: "flex of the period invoiced",
+    });
   }
-  await tx.creditBalance.update({ where: { workspaceId: input.workspaceId }, data: { flexUsed: 0n, flexPeriodStart: input.nextPeriodStart } });
+  await tx.creditBalance.update({
+    where: { workspaceId: input.workspaceId },
+    data: { flexUsed: 0n, flexPeriodStart: input.nextPeriodStart },
+  });
   return used;
 }
 
 /** R6.1: a package takes effect at once upon payment. */
 export async function grantPackage(
   tx: Tx,
-  input: { workspaceId: string; packageId: string; operationTypeId: string; operations: bigint; expiresAt: Date; at: Date; autoRenew: boolean; renewedFromId?: string | null; invoiceId?: string | null; idempotencyKey: string },
+  input: {
+    workspaceId: string;
+    packageId: string;
+    operationTypeId: string;
+    operations: bigint;
+    expiresAt: Date;
+    at: Date;
+    autoRenew: boolean;
+    renewedFromId?: string | null;
+    invoiceId?: string | null;
+    idempotencyKey: string;
+  },
 ): Promise<{ applied: boolean; purchaseId: string | null }> {
   await lockBalance(tx, input.workspaceId);
   if (await alreadyApplied(tx, input.workspaceId, input.idempotencyKey)) return { applied: false, purchaseId: null };
@@ -170,10 +239,29 @@ export async function grantPackage(
     select: { id: true },
   });
   const grant = await tx.creditGrant.create({
-    data: { workspaceId: input.workspaceId, kind: "PACKAGE", source: "PACKAGE", amount: 0n, expiresAt: input.expiresAt, createdAt: input.at, reason: `${input.operations} operations` },
+    data: {
+      workspaceId: input.workspaceId,
+      kind: "PACKAGE",
+      source: "PACKAGE",
+      amount: 0n,
+      expiresAt: input.expiresAt,
+      createdAt: input.at,
+      reason: `${input.operations} operations`,
+    },
     select: { id: true },
   });
-  await writeEntry(tx, { workspaceId: input.workspaceId, at: input.at, reason: "GRANT", source: "PACKAGE", amount: 0n, operations: input.operations, idempotencyKey: input.idempotencyKey, grantId: grant.id, purchaseId: purchase.id, memo: "package bought" });
+  await writeEntry(tx, {
+    workspaceId: input.workspaceId,
+    at: input.at,
+    reason: "GRANT",
+    source: "PACKAGE",
+    amount: 0n,
+    operations: input.operations,
+    idempotencyKey: input.idempotencyKey,
+    grantId: grant.id,
+    purchaseId: purchase.id,
+    memo: "package bought",
+  });
   return { applied: true, purchaseId: purchase.id };
 }
 
@@ -186,7 +274,17 @@ export async function expirePackage(tx: Tx, input: { workspaceId: string; purcha
     where: { workspaceId_id: { workspaceId: input.workspaceId, id: input.purchaseId } },
     select: { remainingOperations: true },
   });
-  await writeEntry(tx, { workspaceId: input.workspaceId, at: input.at, reason: "EXPIRY", source: "PACKAGE", amount: 0n, operations: -purchase.remainingOperations, idempotencyKey: key, purchaseId: input.purchaseId, memo: "package expired" });
+  await writeEntry(tx, {
+    workspaceId: input.workspaceId,
+    at: input.at,
+    reason: "EXPIRY",
+    source: "PACKAGE",
+    amount: 0n,
+    operations: -purchase.remainingOperations,
+    idempotencyKey: key,
+    purchaseId: input.purchaseId,
+    memo: "package expired",
+  });
   await tx.packagePurchase.update({
     where: { workspaceId_id: { workspaceId: input.workspaceId, id: input.purchaseId } },
     data: { remainingOperations: 0n, status: "EXPIRED" },

@@ -9,7 +9,15 @@ import type { SqlRunner } from "@/lib/db/connect";
 export async function ledgerViolations(sql: SqlRunner, workspaceIds?: string[]): Promise<string[]> {
   const filter = workspaceIds ? `WHERE b."workspaceId" = ANY($1::uuid[])` : "";
   const params = workspaceIds ? [workspaceIds] : [];
-  const balances = await sql.query<{ workspaceId: string; included: string; prepaid: string; flexUsed: string; ledgerIncluded: string; ledgerPrepaid: string; ledgerFlex: string }>(
+  const balances = await sql.query<{
+    workspaceId: string;
+    included: string;
+    prepaid: string;
+    flexUsed: string;
+    ledgerIncluded: string;
+    ledgerPrepaid: string;
+    ledgerFlex: string;
+  }>(
     `SELECT b."workspaceId", b."included"::text, b."prepaid"::text, b."flexUsed"::text,
             COALESCE(SUM(l."amount") FILTER (WHERE l."source" = 'INCLUDED'), 0)::text AS "ledgerIncluded",
             COALESCE(SUM(l."amount") FILTER (WHERE l."source" = 'PREPAID'), 0)::text AS "ledgerPrepaid",
@@ -24,7 +32,11 @@ export async function ledgerViolations(sql: SqlRunner, workspaceIds?: string[]):
     if (b.included !== b.ledgerIncluded) problems.push(`${b.workspaceId}: included ${b.included} ≠ ledger ${b.ledgerIncluded}`);
     if (b.prepaid !== b.ledgerPrepaid) problems.push(`${b.workspaceId}: prepaid ${b.prepaid} ≠ ledger ${b.ledgerPrepaid}`);
     if (b.flexUsed !== b.ledgerFlex) problems.push(`${b.workspaceId}: flex used ${b.flexUsed} ≠ ledger ${b.ledgerFlex}`);
-    for (const [name, value] of [["included", b.included], ["prepaid", b.prepaid], ["flex used", b.flexUsed]] as const) {
+    for (const [name, value] of [
+      ["included", b.included],
+      ["prepaid", b.prepaid],
+      ["flex used", b.flexUsed],
+    ] as const) {
       if (BigInt(value) < 0n) problems.push(`${b.workspaceId}: ${name} is negative (${value})`);
     }
   }

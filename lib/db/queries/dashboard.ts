@@ -247,7 +247,10 @@ export async function getInvoiceByNumber(db: Reader, workspaceId: string, number
       dueAt: true,
       paidAt: true,
       createdAt: true,
-      lines: { orderBy: { position: "asc" }, select: { id: true, description: true, source: true, rule: true, quantity: true, credits: true, amountCents: true } },
+      lines: {
+        orderBy: { position: "asc" },
+        select: { id: true, description: true, source: true, rule: true, quantity: true, credits: true, amountCents: true },
+      },
     },
   });
 }

@@ -99,7 +99,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   {
     email: "arrears@demo.meterdesk.dev",
     name: "Arthur Arrears",
-    workspace: { slug: "overdue-robotics", name: "Overdue Robotics", planCode: "starter_monthly", ageDays: 70, card: true, arrearsDaysAgo: 3 },
+    workspace: {
+      slug: "overdue-robotics",
+      name: "Overdue Robotics",
+      planCode: "starter_monthly",
+      ageDays: 70,
+      card: true,
+      arrearsDaysAgo: 3,
+    },
   },
   { email: "support@demo.meterdesk.dev", name: "Sam Support", staffRole: "SUPPORT" },
   // Not in R13's list: a read-only member of Acme Vision, to show what viewers see.
@@ -136,7 +143,10 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
         const created = await createDemoWorkspace(prisma, userId, spec, options.now);
         workspace = { id: created.id };
         log(`created workspace ${spec.slug} on ${spec.planCode}`);
-        const withPackage = spec.slug === "acme-vision" ? { ...spec, package: { code: "predict_1m_year", at: new Date(options.now.getTime() - 40 * DAY_MS) } } : spec;
+        const withPackage =
+          spec.slug === "acme-vision"
+            ? { ...spec, package: { code: "predict_1m_year", at: new Date(options.now.getTime() - 40 * DAY_MS) } }
+            : spec;
         await simulateHistory(prisma, created.id, withPackage, created.signedUp, options.now, log);
         if (spec.planCode === "free") await nearFreeLimit(prisma, created.id, options.now);
         await settleDemoInvoices(prisma, created.id, spec.arrearsDaysAgo !== undefined);
@@ -156,7 +166,14 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
         }
         const key = generateApiKey();
         await prisma.apiKey.create({
-          data: { workspaceId: workspace.id, name: "Demo key", prefix: key.prefix, secretHash: key.secretHash, createdById: userId, createdAt: options.now },
+          data: {
+            workspaceId: workspace.id,
+            name: "Demo key",
+            prefix: key.prefix,
+            secretHash: key.secretHash,
+            createdById: userId,
+            createdAt: options.now,
+          },
         });
         keys[account.email] = key.secret;
         keysChanged = true;
@@ -201,16 +218,34 @@ async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: 
       where: { id: created.id },
       data: {
         flexEnabled: spec.flexEnabled ?? false,
-        ...(spec.autoTopUp ? { autoTopUpEnabled: true, autoTopUpThreshold: 20_000_000n, autoTopUpAmountCents: 2_500, autoTopUpMonthlyMax: 4 } : {}),
+        ...(spec.autoTopUp
+          ? { autoTopUpEnabled: true, autoTopUpThreshold: 20_000_000n, autoTopUpAmountCents: 2_500, autoTopUpMonthlyMax: 4 }
+          : {}),
       },
     });
     if (spec.card) {
       await tx.paymentMethod.create({
-        data: { workspaceId: created.id, gateway: "test", externalId: `pm_test_${spec.slug}`, brand: "visa", last4: "4242", expMonth: 12, expYear: now.getUTCFullYear() + 3, isDefault: true },
+        data: {
+          workspaceId: created.id,
+          gateway: "test",
+          externalId: `pm_test_${spec.slug}`,
+          brand: "visa",
+          last4: "4242",
+          expMonth: 12,
+          expYear: now.getUTCFullYear() + 3,
+          isDefault: true,
+        },
       });
     }
     if (spec.prepaidCredits) {
-      await grantPrepaid(tx, { workspaceId: created.id, credits: spec.prepaidCredits, kind: "TOP_UP", idempotencyKey: `demo:topup:${spec.slug}`, reason: "demo top-up", at: signedUp });
+      await grantPrepaid(tx, {
+        workspaceId: created.id,
+        credits: spec.prepaidCredits,
+        kind: "TOP_UP",
+        idempotencyKey: `demo:topup:${spec.slug}`,
+        reason: "demo top-up",
+        at: signedUp,
+      });
     }
     return created;
   });
@@ -221,7 +256,14 @@ async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: 
  * Replays the workspace's life through the engine: each day the billing clock
  * runs, then that day's usage is debited hour by hour (R3 tiers, R5 sources).
  */
-async function simulateHistory(prisma: PrismaClient, workspaceId: string, spec: DemoWorkspace, signedUp: Date, now: Date, log: (line: string) => void) {
+async function simulateHistory(
+  prisma: PrismaClient,
+  workspaceId: string,
+  spec: DemoWorkspace,
+  signedUp: Date,
+  now: Date,
+  log: (line: string) => void,
+) {
   const context: DebitContext = { catalog: await loadRatingCatalog(prisma), creditsPerUsd: 2_000_000n };
   const random = seededRandom(spec.slug.length * 7919 + spec.ageDays);
   const lastHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
@@ -241,7 +283,14 @@ async function simulateHistory(prisma: PrismaClient, workspaceId: string, spec: 
         if (operations === 0) continue;
         // Spread over the hour so that the debits do not share an instant.
         const at = new Date(t + Math.floor(random() * (HOUR_MS - 1000)));
-        requests.push({ workspaceId, operationType: code, operations: BigInt(operations), idempotencyKey: `demo:${code}:${t}`, requestId: `demo_${code}_${t}`, at });
+        requests.push({
+          workspaceId,
+          operationType: code,
+          operations: BigInt(operations),
+          idempotencyKey: `demo:${code}:${t}`,
+          requestId: `demo_${code}_${t}`,
+          at,
+        });
       }
     }
     requests.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -256,7 +305,10 @@ async function simulateHistory(prisma: PrismaClient, workspaceId: string, spec: 
 
 async function buyDemoPackage(prisma: PrismaClient, workspaceId: string, code: string, at: Date) {
   await prisma.$transaction(async (tx) => {
-    const pkg = await tx.package.findUniqueOrThrow({ where: { code }, select: { id: true, name: true, operationTypeId: true, operations: true, validity: true, priceCents: true } });
+    const pkg = await tx.package.findUniqueOrThrow({
+      where: { code },
+      select: { id: true, name: true, operationTypeId: true, operations: true, validity: true, priceCents: true },
+    });
     const expiresAt = addAnniversaryMonths(at, pkg.validity === "YEAR" ? 12 : 1);
     const key = `demo:package:${workspaceId}:${code}`;
     const invoice = await createInvoice(tx, {
@@ -267,7 +319,17 @@ async function buyDemoPackage(prisma: PrismaClient, workspaceId: string, code: s
       at,
       status: "PAID",
     });
-    await grantPackage(tx, { workspaceId, packageId: pkg.id, operationTypeId: pkg.operationTypeId, operations: pkg.operations, expiresAt, at, autoRenew: false, invoiceId: invoice.id, idempotencyKey: key });
+    await grantPackage(tx, {
+      workspaceId,
+      packageId: pkg.id,
+      operationTypeId: pkg.operationTypeId,
+      operations: pkg.operations,
+      expiresAt,
+      at,
+      autoRenew: false,
+      invoiceId: invoice.id,
+      idempotencyKey: key,
+    });
   });
 }
 
@@ -277,31 +339,66 @@ async function buyDemoPackage(prisma: PrismaClient, workspaceId: string, code: s
  * workspace in arrears, the latest one, whose payment failed.
  */
 async function settleDemoInvoices(prisma: PrismaClient, workspaceId: string, lastFailed: boolean) {
-  const open = await prisma.invoice.findMany({ where: { workspaceId, status: "OPEN" }, orderBy: { createdAt: "asc" }, select: { id: true, createdAt: true } });
+  const open = await prisma.invoice.findMany({
+    where: { workspaceId, status: "OPEN" },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, createdAt: true },
+  });
   const paid = lastFailed ? open.slice(0, -1) : open;
   await prisma.$transaction(async (tx) => {
-    for (const invoice of paid) await markInvoicePaid(tx, { workspaceId, invoiceId: invoice.id, at: invoice.createdAt, paymentRef: `test_charge_${invoice.id.slice(-12)}` });
+    for (const invoice of paid)
+      await markInvoicePaid(tx, {
+        workspaceId,
+        invoiceId: invoice.id,
+        at: invoice.createdAt,
+        paymentRef: `test_charge_${invoice.id.slice(-12)}`,
+      });
   });
 }
 
 /** R8.3: the last plan-fee invoice failed: the workspace is in its grace period. */
 async function putInGrace(prisma: PrismaClient, workspaceId: string, daysAgo: number, now: Date) {
   // In arrears since the failed invoice (or `daysAgo` when there is none yet).
-  const failed = await prisma.invoice.findFirst({ where: { workspaceId, status: "OPEN" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  const failed = await prisma.invoice.findFirst({
+    where: { workspaceId, status: "OPEN" },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
   const arrearsSince = failed?.createdAt ?? new Date(now.getTime() - daysAgo * DAY_MS);
   await prisma.workspace.update({
     where: { id: workspaceId },
-    data: { billingState: "GRACE", arrearsSince, graceEndsAt: new Date(arrearsSince.getTime() + 15 * DAY_MS), retentionEndsAt: new Date(arrearsSince.getTime() + 30 * DAY_MS) },
+    data: {
+      billingState: "GRACE",
+      arrearsSince,
+      graceEndsAt: new Date(arrearsSince.getTime() + 15 * DAY_MS),
+      retentionEndsAt: new Date(arrearsSince.getTime() + 30 * DAY_MS),
+    },
   });
 }
 
 async function nearFreeLimit(prisma: PrismaClient, workspaceId: string, now: Date) {
   const balance = await prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true } });
   const context: DebitContext = { catalog: await loadRatingCatalog(prisma), creditsPerUsd: 2_000_000n };
-  const month = await prisma.monthlyUsageCounter.findMany({ where: { workspaceId, month: calendarMonthStart(now) }, select: { operations: true, operationType: { select: { code: true } } } });
+  const month = await prisma.monthlyUsageCounter.findMany({
+    where: { workspaceId, month: calendarMonthStart(now) },
+    select: { operations: true, operationType: { select: { code: true } } },
+  });
   const predictCount = month.find((m) => m.operationType.code === "predict")?.operations ?? 0n;
   const free = predictCount >= 1000n ? 0n : 1000n - predictCount;
   const target = (balance.included * 88n) / 100n / 2_400n;
   if (target <= 0n) return;
-  await debitBatch(prisma, [{ workspaceId, operationType: "predict", operations: free + target, idempotencyKey: "demo:near-limit", requestId: "demo_near_limit", at: new Date(now.getTime() - 30 * 60_000) }], context);
+  await debitBatch(
+    prisma,
+    [
+      {
+        workspaceId,
+        operationType: "predict",
+        operations: free + target,
+        idempotencyKey: "demo:near-limit",
+        requestId: "demo_near_limit",
+        at: new Date(now.getTime() - 30 * 60_000),
+      },
+    ],
+    context,
+  );
 }

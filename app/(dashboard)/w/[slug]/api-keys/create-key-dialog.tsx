@@ -67,7 +67,8 @@ function CreateKeyFlow({ slug, open, onClose }: { slug: string; open: boolean; o
         title="Save your secret key"
         description={
           <>
-            <span className="font-medium text-foreground">{created.name}</span> is ready. Use it as a bearer token when you call the metering API.
+            <span className="font-medium text-foreground">{created.name}</span> is ready. Use it as a bearer token when you call the
+            metering API.
           </>
         }
         icon={<DialogIcon />}
@@ -175,7 +176,11 @@ function NewKeySecret({ secret }: { secret: string }) {
           </Button>
         </div>
         <p role="status" className="mt-1.5 min-h-5 text-[13px] text-muted-foreground">
-          {copy === "copied" ? "Copied to the clipboard." : copy === "failed" ? "Copying is blocked here: the key is selected, press Ctrl+C (⌘C) to copy it." : ""}
+          {copy === "copied"
+            ? "Copied to the clipboard."
+            : copy === "failed"
+              ? "Copying is blocked here: the key is selected, press Ctrl+C (⌘C) to copy it."
+              : ""}
         </p>
       </div>
     </div>

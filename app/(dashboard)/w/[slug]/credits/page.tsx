@@ -114,8 +114,7 @@ export default async function CreditsPage({ params }: { params: Promise<{ slug: 
             </p>
           ) : (
             <p className="text-sm text-muted-foreground text-pretty">
-              Refill prepaid credits automatically when they fall below a threshold you choose, with a monthly cap on the
-              number of charges.
+              Refill prepaid credits automatically when they fall below a threshold you choose, with a monthly cap on the number of charges.
             </p>
           )}
         </SettingCard>
@@ -131,9 +130,7 @@ export default async function CreditsPage({ params }: { params: Promise<{ slug: 
               </span>
             </p>
           ) : (
-            <p className="text-sm text-muted-foreground">
-              No card on file. A card is needed for top-ups, paid plans and flex billing.
-            </p>
+            <p className="text-sm text-muted-foreground">No card on file. A card is needed for top-ups, paid plans and flex billing.</p>
           )}
         </SettingCard>
       </div>

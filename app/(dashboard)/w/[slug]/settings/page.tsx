@@ -73,7 +73,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
               items={[
                 {
                   term: "Monthly spend cap",
-                  value: settings?.spendCapCents != null ? <span className="tabular-nums">{formatCents(settings.spendCapCents)}</span> : notSet,
+                  value:
+                    settings?.spendCapCents != null ? <span className="tabular-nums">{formatCents(settings.spendCapCents)}</span> : notSet,
                 },
                 {
                   term: "Alert when prepaid falls below",

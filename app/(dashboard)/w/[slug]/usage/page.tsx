@@ -171,7 +171,9 @@ export default async function UsagePage({ params }: { params: Promise<{ slug: st
                     <span className="font-semibold tabular-nums">
                       {formatCount(limit.limit)} requests per {limit.window === "SECOND" ? "second" : "hour"}
                     </span>
-                    <span className="text-[13px] text-muted-foreground">{limit.source === "support" ? `Custom: ${limit.reason}` : `${limit.reason} plan`}</span>
+                    <span className="text-[13px] text-muted-foreground">
+                      {limit.source === "support" ? `Custom: ${limit.reason}` : `${limit.reason} plan`}
+                    </span>
                   </li>
                 ))}
               </ul>

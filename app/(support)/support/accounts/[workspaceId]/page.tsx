@@ -195,7 +195,12 @@ export default async function SupportAccountPage({ params }: { params: Promise<{
 
       <Section title="Audit log" description="Every change to the account, by customers and staff, newest first.">
         {account.auditLog.length === 0 ? (
-          <EmptyState compact icon={ScrollText} title="No audit entries" description="Changes to plans, credits, keys and limits are recorded here." />
+          <EmptyState
+            compact
+            icon={ScrollText}
+            title="No audit entries"
+            description="Changes to plans, credits, keys and limits are recorded here."
+          />
         ) : (
           <Table label="Audit log">
             <THead>

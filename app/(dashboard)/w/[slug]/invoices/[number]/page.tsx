@@ -47,8 +47,14 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
             items={[
               { term: "Total", value: <span className="text-lg font-semibold tabular-nums">{formatCents(invoice.totalCents)}</span> },
               { term: "Issued", value: invoice.issuedAt ? <DateText date={invoice.issuedAt} /> : "Not yet" },
-              { term: "Period", value: invoice.periodStart && invoice.periodEnd ? formatDateRange(invoice.periodStart, invoice.periodEnd) : "—" },
-              { term: invoice.paidAt ? "Paid" : "Due", value: invoice.paidAt ? <DateText date={invoice.paidAt} /> : invoice.dueAt ? <DateText date={invoice.dueAt} /> : "—" },
+              {
+                term: "Period",
+                value: invoice.periodStart && invoice.periodEnd ? formatDateRange(invoice.periodStart, invoice.periodEnd) : "—",
+              },
+              {
+                term: invoice.paidAt ? "Paid" : "Due",
+                value: invoice.paidAt ? <DateText date={invoice.paidAt} /> : invoice.dueAt ? <DateText date={invoice.dueAt} /> : "—",
+              },
             ]}
           />
         </CardContent>
@@ -69,7 +75,9 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
                 {line.description}
                 {line.rule ? <span className="ml-2 font-mono text-[12px] text-muted-foreground">{line.rule}</span> : null}
               </Td>
-              <Td>{line.source ? <Badge tone="neutral">{sourceLabels[line.source]}</Badge> : <span className="text-muted-foreground">—</span>}</Td>
+              <Td>
+                {line.source ? <Badge tone="neutral">{sourceLabels[line.source]}</Badge> : <span className="text-muted-foreground">—</span>}
+              </Td>
               <Td numeric className="text-muted-foreground">
                 {line.credits === null ? "—" : formatCount(line.credits)}
               </Td>
