@@ -389,16 +389,14 @@ async function readLockedFacts(
        WHERE k."revokedAt" IS NOT NULL) AS "revokedKeys"`,
   );
   for (const pkg of facts!.packages) {
-    states
-      .get(pkg.workspaceId)
-      ?.packages.push({
-        workspaceId: pkg.workspaceId,
-        id: pkg.id,
-        operationTypeId: pkg.operationTypeId,
-        remainingOperations: BigInt(pkg.remainingOperations),
-        expiresAt: utc(pkg.expiresAt),
-        used: false,
-      } as LockedState["packages"][number]);
+    states.get(pkg.workspaceId)?.packages.push({
+      workspaceId: pkg.workspaceId,
+      id: pkg.id,
+      operationTypeId: pkg.operationTypeId,
+      remainingOperations: BigInt(pkg.remainingOperations),
+      expiresAt: utc(pkg.expiresAt),
+      used: false,
+    } as LockedState["packages"][number]);
   }
   const replays = new Map(
     facts!.replays.map((r) => [
