@@ -23,7 +23,7 @@ step "install"
 bash scripts/install.sh || { echo "npm install failed"; echo "0 passed, 1 failed"; exit 1; }
 node scripts/prisma-generate.mjs || { echo "prisma generate failed"; echo "0 passed, 1 failed"; exit 1; }
 
-check lint npx --no-install eslint --max-warnings 0 .
+check lint npm run --silent lint
 check typecheck npx --no-install tsc --noEmit
 
 projects=(--project unit --project pglite)
