@@ -49,8 +49,8 @@ export const envSchema = z.object({
   METERDESK_NOW: isoInstant.optional(),
   // R1.1: credits per USD, configurable per deployment.
   CREDITS_PER_USD: z.coerce.bigint().positive().default(2_000_000n),
-  // The server's own billing clock, a tick a minute (R8.6); "off" leaves it to `billing:run`.
-  METERDESK_CLOCK: z.enum(["on", "off"]).default("on"),
+  // The server's own billing run, every minute (R8.6); "off" leaves it to `billing:run`.
+  METERDESK_BILLING_RUN: z.enum(["on", "off"]).default("on"),
   // Where the demo seed writes its API keys (R13).
   DEMO_KEYS_FILE: z.string().default(".data/demo-keys.json"),
 });

@@ -1,7 +1,7 @@
 // npm run bench:ledger — how fast the ledger debits and the month closes on
 // the local PostgreSQL. Debits go through the app's hot path (DebitQueue group
 // commit) from many concurrent callers: one hot workspace, then spread over
-// 1,000 workspaces. Then `runBillingClock` closes the month of 10,000
+// 1,000 workspaces. Then `runBilling` closes the month of 10,000
 // workspaces. The run works in its own database (md_bench_<random>), dropped
 // at the end even on failure. The last line is one JSON object with the figures.
 //
@@ -9,7 +9,7 @@
 //          --callers N --max-batch N --queue-concurrency N --clock-concurrency N
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { runBillingClock } from "@/lib/db/billing/clock";
+import { runBilling } from "@/lib/db/billing/billing-run";
 import { openDatabase, type Database } from "@/lib/db/connect";
 import { DebitQueue } from "@/lib/db/ledger/debit-queue";
 import { loadRatingCatalog, type DebitContext, type DebitRequest } from "@/lib/db/ledger/debit";
@@ -140,12 +140,12 @@ async function monthClose(database: Database, seeded: SeededWorkspaces, settings
   const now = new Date(seeded.periodEnd.getTime() + 1_000);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const summary = await runBillingClock(database.prisma, { now, creditsPerUsd: CREDITS_PER_USD, concurrency: settings.clockConcurrency });
+  const summary = await runBilling(database.prisma, { now, creditsPerUsd: CREDITS_PER_USD, concurrency: settings.clockConcurrency });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   log(
-    `  runBillingClock at ${now.toISOString()}: ${seconds.toFixed(2)} s = ${(WORKSPACES / seconds).toFixed(0)} workspaces/s ` +
+    `  runBilling at ${now.toISOString()}: ${seconds.toFixed(2)} s = ${(WORKSPACES / seconds).toFixed(0)} workspaces/s ` +
       `(${summary.subscriptionEvents} subscription events, ${summary.invoices} invoices, ${summary.statements} hourly statements)`,
   );
   log(
@@ -179,7 +179,7 @@ async function main() {
   );
   log(
     `settings: ${settings.callers} concurrent callers, DebitQueue maxBatch ${settings.maxBatch} / concurrency ${settings.queueConcurrency}, ` +
-      `billing clock concurrency ${settings.clockConcurrency}, pool ${poolSize} connections`,
+      `billing run concurrency ${settings.clockConcurrency}, pool ${poolSize} connections`,
   );
 
   const bench = await createBenchDatabase(settings.server);

@@ -1,11 +1,11 @@
 // npm run billing:run -- --now <ISO-8601>: runs every billing job due as of
 // that instant (R8.6); without --now, as of the clock (METERDESK_NOW aware).
 // With the embedded database held by a running server, the server runs it.
-import { formatSummary, internalClockToken, runClockOnce } from "@/lib/billing-clock-runner";
+import { formatSummary, internalBillingRunToken, runBillingOnce } from "@/lib/billing-run";
 import { now as clockNow } from "@/lib/clock";
 import { configuredTarget } from "@/lib/db";
 import { openDatabase, readEmbeddedLock } from "@/lib/db/connect";
-import type { ClockSummary } from "@/lib/db/billing/clock";
+import type { BillingRunSummary } from "@/lib/db/billing/billing-run";
 
 function parseNow(args: string[]): Date {
   const index = args.indexOf("--now");
@@ -25,10 +25,10 @@ async function main() {
     console.log(`the embedded database is held by the server on port ${holder.port}: asking it to run the clock`);
     const response = await fetch(`http://127.0.0.1:${holder.port}/api/internal/billing-run`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${internalClockToken()}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${internalBillingRunToken()}` },
       body: JSON.stringify({ now: now.toISOString() }),
     });
-    const body = (await response.json()) as { summary?: ClockSummary; lines?: string[]; error?: string };
+    const body = (await response.json()) as { summary?: BillingRunSummary; lines?: string[]; error?: string };
     if (!response.ok || !body.summary) throw new Error(body.error ?? `the server answered ${response.status}`);
     for (const line of body.lines ?? []) console.log(`  ${line}`);
     console.log(formatSummary(body.summary));
@@ -37,8 +37,8 @@ async function main() {
 
   const database = await openDatabase(target, { role: "billing-run" });
   try {
-    const result = await runClockOnce(database, now, (line) => console.log(`  ${line}`));
-    if (!result.ran) throw new Error("another billing clock is running right now; try again in a moment");
+    const result = await runBillingOnce(database, now, (line) => console.log(`  ${line}`));
+    if (!result.ran) throw new Error("another billing run is in progress right now; try again in a moment");
     console.log(formatSummary(result.summary));
   } finally {
     await database.close();

@@ -65,7 +65,7 @@ export async function storeIdempotentResponse(
     : { status: input.status, body: input.body };
 }
 
-/** Forgets keys older than 24 h (run by the billing clock). */
+/** Forgets keys older than 24 h (run by the billing run). */
 export async function purgeExpiredIdempotencyKeys(prisma: PrismaClient, now: Date): Promise<number> {
   const removed = await prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } });
   return removed.count;

@@ -52,7 +52,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       HOST: "127.0.0.1",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       AUTH_SECRET: options.authSecret ?? randomBytes(32).toString("hex"),
-      METERDESK_CLOCK: "off",
+      METERDESK_BILLING_RUN: "off",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -11,7 +11,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { packageLine } from "@/lib/billing/invoice-lines";
 import { addAnniversaryMonths, calendarMonthStart } from "@/lib/billing/periods";
 import { addMember, createUser, createWorkspace } from "@/lib/db/accounts";
-import { runBillingClock } from "@/lib/db/billing/clock";
+import { runBilling } from "@/lib/db/billing/billing-run";
 import { createInvoice, markInvoicePaid } from "@/lib/db/invoices";
 import { debitBatch, loadRatingCatalog, type DebitContext, type DebitRequest } from "@/lib/db/ledger/debit";
 import { grantPackage, grantPrepaid } from "@/lib/db/ledger/grants";
@@ -253,7 +253,7 @@ async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: 
 }
 
 /**
- * Replays the workspace's life through the engine: each day the billing clock
+ * Replays the workspace's life through the engine: each day the billing run
  * runs, then that day's usage is debited hour by hour (R3 tiers, R5 sources).
  */
 async function simulateHistory(
@@ -270,7 +270,7 @@ async function simulateHistory(
   const usageFrom = spec.usage ? lastHour - spec.usage.days * DAY_MS : Infinity;
   let debits = 0;
   for (let day = Math.floor(signedUp.getTime() / DAY_MS) * DAY_MS; day < lastHour; day += DAY_MS) {
-    await runBillingClock(prisma, { now: new Date(Math.max(day, signedUp.getTime())), creditsPerUsd: 2_000_000n });
+    await runBilling(prisma, { now: new Date(Math.max(day, signedUp.getTime())), creditsPerUsd: 2_000_000n });
     if (spec.package && day <= spec.package.at.getTime() && spec.package.at.getTime() < day + DAY_MS) {
       await buyDemoPackage(prisma, workspaceId, spec.package.code, spec.package.at);
     }
@@ -299,7 +299,7 @@ async function simulateHistory(
       debits += requests.length;
     }
   }
-  await runBillingClock(prisma, { now, creditsPerUsd: 2_000_000n });
+  await runBilling(prisma, { now, creditsPerUsd: 2_000_000n });
   log(`  ${debits} hourly debits replayed through the engine`);
 }
 

@@ -1,11 +1,11 @@
-// Internal: runs the billing clock in this server's process. `npm run
+// Internal: does the billing run in this server's process. `npm run
 // billing:run` calls it when the embedded database is held by this server
 // (PGlite allows one process). Authenticated with a token derived from the
 // server's secret, which only someone with access to the data folder has.
 import { timingSafeEqual } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { internalClockToken, runClockOnce } from "@/lib/billing-clock-runner";
+import { internalBillingRunToken, runBillingOnce } from "@/lib/billing-run";
 import { now as clockNow } from "@/lib/clock";
 import { database } from "@/lib/db";
 
@@ -15,7 +15,7 @@ const bodySchema = z.object({ now: z.iso.datetime({ offset: true }).optional() }
 
 function authorised(request: Request): boolean {
   const presented = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "");
-  const expected = Buffer.from(internalClockToken());
+  const expected = Buffer.from(internalBillingRunToken());
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
@@ -25,7 +25,7 @@ export async function POST(request: Request) {
   if (!parsed.success) return NextResponse.json({ error: "now must be an ISO-8601 instant" }, { status: 400 });
   const now = parsed.data.now ? new Date(parsed.data.now) : clockNow();
   const lines: string[] = [];
-  const result = await runClockOnce(await database(), now, (line) => lines.push(line));
-  if (!result.ran) return NextResponse.json({ error: "the billing clock is already running; try again in a moment" }, { status: 409 });
+  const result = await runBillingOnce(await database(), now, (line) => lines.push(line));
+  if (!result.ran) return NextResponse.json({ error: "the billing run is already in progress; try again in a moment" }, { status: 409 });
   return NextResponse.json({ now: now.toISOString(), summary: result.summary, lines });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBillingClock } from "@/lib/db/billing/clock";
+import { runBilling } from "@/lib/db/billing/billing-run";
 import { cancelAtPeriodEnd, changePlan, previewChange, undoCancel } from "@/lib/db/billing/plan-changes";
 import { debitBatch, loadRatingCatalog, type DebitContext } from "@/lib/db/ledger/debit";
 import { ledgerViolations } from "@/lib/db/ledger/invariants";
@@ -11,7 +11,7 @@ const CREDITS_PER_USD = 2_000_000n;
 const actor = { id: null, email: "owner@test.dev", role: "OWNER" };
 const at = (iso: string) => new Date(iso);
 
-describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
+describe("the billing run (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
   let database: TestDatabase;
   let context: DebitContext;
 
@@ -25,7 +25,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     await database?.close();
   });
 
-  const clock = (now: Date) => runBillingClock(database.prisma, { now, creditsPerUsd: CREDITS_PER_USD });
+  const runAt = (now: Date) => runBilling(database.prisma, { now, creditsPerUsd: CREDITS_PER_USD });
   const invoicesOf = (workspaceId: string) =>
     database.prisma.invoice.findMany({
       where: { workspaceId },
@@ -49,7 +49,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
 
   it("R4.2 charges the monthly fee in arrears on each anniversary: Jan 31 → Feb 28 → Mar 31 → Apr 30", async () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2027-01-31T10:00:00Z") });
-    await clock(at("2027-05-01T00:00:00Z"));
+    await runAt(at("2027-05-01T00:00:00Z"));
     const invoices = await invoicesOf(ws.id);
     expect(
       invoices.map((i) => [i.kind, i.totalCents, i.periodStart?.toISOString().slice(0, 10), i.periodEnd?.toISOString().slice(0, 10)]),
@@ -98,7 +98,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       context,
     );
     const instant = at("2027-06-06T00:00:00Z");
-    await clock(instant);
+    await runAt(instant);
     const tables = [
       "Invoice",
       "InvoiceLine",
@@ -113,7 +113,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       "DeploymentCounter",
     ];
     const before = await snapshotTables(database.sql, tables);
-    const second = await clock(instant);
+    const second = await runAt(instant);
     expect(second).toEqual({ subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 });
     expect(await snapshotTables(database.sql, tables)).toEqual(before);
   });
@@ -124,7 +124,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     );
     let seen = 0;
     await expect(
-      runBillingClock(database.prisma, {
+      runBilling(database.prisma, {
         now: at("2028-02-10T00:00:01Z"),
         creditsPerUsd: CREDITS_PER_USD,
         log: () => {
@@ -133,7 +133,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
         },
       }),
     ).rejects.toThrow("simulated crash");
-    await clock(at("2028-02-10T00:00:01Z"));
+    await runAt(at("2028-02-10T00:00:01Z"));
     for (const ws of workspaces) {
       const invoices = await invoicesOf(ws.id);
       expect(invoices.map((i) => i.kind)).toEqual(["PLAN_FEE"]);
@@ -157,7 +157,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       }),
       database.prisma.creditBalance.update({ where: { workspaceId: ws.id }, data: { flexUsed: 155_419_999n } }),
     ]);
-    await clock(at("2027-08-01T00:00:00Z"));
+    await runAt(at("2027-08-01T00:00:00Z"));
     const [invoice] = await invoicesOf(ws.id);
     expect(invoice!.lines.map((l) => [l.amountCents, l.source])).toEqual([
       [30000, null],
@@ -179,7 +179,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     });
     await cancelAtPeriodEnd(database.prisma, { workspaceId: ws.id, at: at("2027-09-10T00:00:00Z"), actor });
     // Still on Starter until Oct 1, with its included credits.
-    await clock(at("2027-09-30T23:00:00Z"));
+    await runAt(at("2027-09-30T23:00:00Z"));
     expect((await subscriptionOf(ws.id)).plan.code).toBe("starter_monthly");
     await debitBatch(
       database.prisma,
@@ -195,7 +195,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       ],
       context,
     );
-    await clock(at("2027-10-01T00:00:01Z"));
+    await runAt(at("2027-10-01T00:00:01Z"));
     const [final] = await invoicesOf(ws.id);
     expect(final).toMatchObject({ kind: "FINAL", totalCents: 3000 });
     const now = await subscriptionOf(ws.id);
@@ -215,7 +215,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now: at("2027-09-01T00:00:00Z") });
     await cancelAtPeriodEnd(database.prisma, { workspaceId: ws.id, at: at("2027-09-10T00:00:00Z"), actor });
     await undoCancel(database.prisma, { workspaceId: ws.id, at: at("2027-09-11T00:00:00Z"), actor });
-    await clock(at("2027-10-01T00:00:01Z"));
+    await runAt(at("2027-10-01T00:00:01Z"));
     expect((await subscriptionOf(ws.id)).plan.code).toBe("starter_monthly");
     expect((await invoicesOf(ws.id)).map((i) => i.kind)).toEqual(["PLAN_FEE"]);
   });
@@ -266,7 +266,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     });
     expect(outcome).toEqual({ kind: "downgrade_scheduled", effectiveAt: at("2027-05-01T00:00:00Z") });
     expect((await subscriptionOf(ws.id)).plan.code).toBe("growth_monthly");
-    await clock(at("2027-05-01T00:00:01Z"));
+    await runAt(at("2027-05-01T00:00:01Z"));
     expect((await subscriptionOf(ws.id)).plan.code).toBe("starter_monthly");
     const [invoice] = await invoicesOf(ws.id);
     expect(invoice).toMatchObject({ kind: "PLAN_FEE", totalCents: 30000 }); // Growth's April, in arrears
@@ -285,7 +285,7 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     const [upfront] = await invoicesOf(ws.id);
     expect(upfront).toMatchObject({ kind: "PLAN_FEE", totalCents: 300000 });
     expect(await balanceOf(ws.id)).toMatchObject({ included: 9_000_000_000n, includedExpiresAt: at("2028-01-01T00:00:00Z") });
-    await clock(at("2028-01-01T00:00:01Z"));
+    await runAt(at("2028-01-01T00:00:01Z"));
     const invoices = await invoicesOf(ws.id);
     // The next year's fee, upfront.
     expect(invoices.at(-1)).toMatchObject({ kind: "PLAN_FEE", totalCents: 300000 });
@@ -306,9 +306,9 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       where: { workspaceId: { in: [renewing.id, arrears.id] } },
       data: { autoRenew: true },
     });
-    await clock(at("2027-12-31T23:59:59Z"));
+    await runAt(at("2027-12-31T23:59:59Z"));
     expect(await database.prisma.packagePurchase.count({ where: { workspaceId: renewing.id, status: "ACTIVE" } })).toBe(1);
-    await clock(at("2028-01-01T00:00:00Z"));
+    await runAt(at("2028-01-01T00:00:00Z"));
     const renewed = await database.prisma.packagePurchase.findMany({
       where: { workspaceId: renewing.id },
       orderBy: { startsAt: "asc" },
@@ -351,9 +351,9 @@ describe("the billing clock (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       ],
       context,
     );
-    await clock(at("2029-03-02T10:59:00Z"));
+    await runAt(at("2029-03-02T10:59:00Z"));
     expect(await database.prisma.usageStatement.count({ where: { workspaceId: ws.id } })).toBe(0);
-    await clock(at("2029-03-02T11:05:00Z"));
+    await runAt(at("2029-03-02T11:05:00Z"));
     const statements = await database.prisma.usageStatement.findMany({
       where: { workspaceId: ws.id },
       select: { hourStart: true, credits: true, lines: { select: { operationType: true, operations: true, credits: true, source: true } } },

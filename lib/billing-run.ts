@@ -1,22 +1,22 @@
 import "server-only";
 
-// Runs the billing clock against this process's database, behind the lock
-// that lets only one clock run at a time across processes (R8.6). Used by the
+// Runs the billing (every due job) on this process's database, behind the lock
+// that lets only one billing run at a time across processes (R8.6). Used by the
 // server's minute timer, by the internal endpoint that `billing:run` calls
 // while the embedded demo server holds the database, and by the command itself.
 import { createHmac } from "node:crypto";
 import { authSecret } from "@/lib/auth/secret";
 import type { Database } from "@/lib/db/connect";
-import { BILLING_CLOCK_LOCK, runBillingClock, type ClockSummary } from "@/lib/db/billing/clock";
+import { BILLING_RUN_LOCK, runBilling, type BillingRunSummary } from "@/lib/db/billing/billing-run";
 import { env } from "@/lib/env";
 
-export async function runClockOnce(
+export async function runBillingOnce(
   database: Database,
   now: Date,
   log?: (line: string) => void,
-): Promise<{ ran: true; summary: ClockSummary } | { ran: false }> {
-  const outcome = await database.tryWithLock(BILLING_CLOCK_LOCK, () =>
-    runBillingClock(database.prisma, {
+): Promise<{ ran: true; summary: BillingRunSummary } | { ran: false }> {
+  const outcome = await database.tryWithLock(BILLING_RUN_LOCK, () =>
+    runBilling(database.prisma, {
       now,
       creditsPerUsd: env().CREDITS_PER_USD,
       concurrency: database.target.kind === "postgres" ? 4 : 1,
@@ -26,12 +26,12 @@ export async function runClockOnce(
   return outcome.ran ? { ran: true, summary: outcome.value } : { ran: false };
 }
 
-/** The bearer token of the internal clock endpoint: derived from the session secret, never stored. */
-export function internalClockToken(): string {
+/** The bearer token of the internal billing-run endpoint: derived from the session secret, never stored. */
+export function internalBillingRunToken(): string {
   return createHmac("sha256", authSecret()).update("meterdesk:billing-run").digest("base64url");
 }
 
-export function formatSummary(summary: ClockSummary): string {
+export function formatSummary(summary: BillingRunSummary): string {
   return [
     `${summary.subscriptionEvents} subscription events`,
     `${summary.invoices} invoices`,

@@ -1,6 +1,6 @@
 import "server-only";
 
-// The billing clock (R8.6): every job due as of an instant. Each job is
+// The billing run (R8.6): every job due as of an instant. Each job is
 // idempotent and commits in small transactions, so that running it twice for
 // the same instant changes nothing and a run that crashed halfway completes
 // on the next run without duplicating anything.
@@ -14,7 +14,7 @@ import { advanceSubscription, dueSubscriptions } from "./subscriptions";
 import { renewBatch } from "./batch-renewals";
 import { issueHourlyStatements } from "./statements";
 
-export interface ClockOptions {
+export interface BillingRunOptions {
   now: Date;
   creditsPerUsd: bigint;
   /** Workspaces advanced at once (1 on PGlite). */
@@ -22,7 +22,7 @@ export interface ClockOptions {
   log?: (line: string) => void;
 }
 
-export interface ClockSummary {
+export interface BillingRunSummary {
   subscriptionEvents: number;
   invoices: number;
   packagesExpired: number;
@@ -30,12 +30,12 @@ export interface ClockSummary {
   statements: number;
 }
 
-/** The lock that keeps two clocks (instances, or the command and the server) from running at once. */
-export const BILLING_CLOCK_LOCK = 727_073_691;
+/** The lock that keeps two billing runs (instances, or the command and the server) from running at once. */
+export const BILLING_RUN_LOCK = 727_073_691;
 
-export async function runBillingClock(prisma: PrismaClient, options: ClockOptions): Promise<ClockSummary> {
+export async function runBilling(prisma: PrismaClient, options: BillingRunOptions): Promise<BillingRunSummary> {
   const log = options.log ?? (() => {});
-  const summary: ClockSummary = { subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 };
+  const summary: BillingRunSummary = { subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 };
 
   // 1. Periods: renewals, annual grants, resets and forfeits, downgrades, cancellations, flex invoices.
   const concurrency = Math.max(1, options.concurrency ?? 1);
