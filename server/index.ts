@@ -13,6 +13,7 @@
 import http from "node:http";
 import { internalErrorReply, newRequestId, performOperation } from "@/lib/api/metering";
 import { fromNodeRequest, sendReply } from "@/lib/api/node-transport";
+import { startClock } from "@/lib/clock";
 import { closeDatabase } from "@/lib/db";
 
 const OPERATIONS_PATH = "/api/v1/operations";
@@ -35,6 +36,8 @@ function pathOf(url: string | undefined): string {
 }
 
 async function main() {
+  // R8.7: one clock for this process, counting from boot (shared with the Next.js bundles through globalThis).
+  startClock();
   // Next.js loads .env files itself (in prepare); the app reads its settings lazily, after that.
   const dir = process.cwd();
   const port = Number(process.env.PORT || 3000);
