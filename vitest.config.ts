@@ -1,5 +1,6 @@
-// Three test projects:
+// Test projects:
 //   unit     — pure tests beside the code (lib/, app/, components/, scripts/);
+//   rsc      — server-component tests (*.rsc.test.tsx) under React's react-server build;
 //   pglite   — tests/integration against an in-memory PGlite per file;
 //   postgres — the same files against a real PostgreSQL, one fresh database
 //              per file (TEST_DATABASE_URL, default postgres@127.0.0.1/test).
@@ -29,6 +30,23 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
+        },
+      },
+      {
+        // Server components under the react-server build of React (its `cache` lasts one request),
+        // rendered with React's own Flight renderer.
+        extends: true,
+        resolve: {
+          conditions: ["react-server", "node", "import", "default"],
+          // What Next.js's bundler does for server components: next/navigation's react-server build.
+          alias: [{ find: /^next\/navigation$/, replacement: "next/dist/client/components/navigation.react-server.js" }],
+        },
+        ssr: { resolve: { conditions: ["react-server", "node", "import", "default"], externalConditions: ["react-server"] } },
+        test: {
+          name: "rsc",
+          environment: "node",
+          include: ["lib/**/*.rsc.test.tsx", "app/**/*.rsc.test.tsx"],
+          execArgv: ["--conditions=react-server"],
         },
       },
       {

@@ -26,7 +26,7 @@ node scripts/prisma-generate.mjs || { echo "prisma generate failed"; echo "0 pas
 check lint npm run --silent lint
 check typecheck npx --no-install tsc --noEmit
 
-projects=(--project unit --project pglite)
+projects=(--project unit --project rsc --project pglite)
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 if node scripts/pg-ready.mjs "$TEST_DATABASE_URL" && node scripts/redis-ready.mjs "$TEST_REDIS_URL"; then
   projects+=(--project postgres)

@@ -34,18 +34,28 @@ export async function requireUser(): Promise<SessionUser> {
 }
 
 /**
+ * The user's membership of the workspace `slug`, looked up once per request:
+ * cached by the slug alone, so the layout and the page (which ask with
+ * different permissions) share one lookup.
+ */
+const loadMembership = cache(async (slug: string): Promise<WorkspaceContext | null> => {
+  const user = await requireUser();
+  const prisma = await db();
+  const [membership, workspaces] = await Promise.all([findMembershipBySlug(prisma, user.id, slug), listUserWorkspaces(prisma, user.id)]);
+  return membership ? { ...membership, user, workspaces } : null;
+});
+
+/**
  * The user's membership of the workspace `slug` with at least `permission`.
  * Not signed in → sign-in page; not a member → 404 (we don't reveal that the
  * workspace exists); a member without the permission → 403.
  */
-export const requireWorkspace = cache(async (slug: string, permission: Permission = "read"): Promise<WorkspaceContext> => {
-  const user = await requireUser();
-  const prisma = await db();
-  const [membership, workspaces] = await Promise.all([findMembershipBySlug(prisma, user.id, slug), listUserWorkspaces(prisma, user.id)]);
+export async function requireWorkspace(slug: string, permission: Permission = "read"): Promise<WorkspaceContext> {
+  const membership = await loadMembership(slug);
   if (!membership) notFound();
   if (!can(membership.role, permission)) forbidden();
-  return { ...membership, user, workspaces };
-});
+  return membership;
+}
 
 /** Staff pages: signed-in users with a staff role only (R11). */
 export async function requireStaff(): Promise<SessionUser & { staffRole: StaffRoleName }> {
