@@ -11,6 +11,7 @@
 //
 // Built by scripts/build-server.mjs into .next/meterdesk/server.mjs.
 import http from "node:http";
+import { activity } from "@/lib/api/activity";
 import { internalErrorReply, newRequestId, performOperation } from "@/lib/api/metering";
 import { fromNodeRequest, sendReply } from "@/lib/api/node-transport";
 import { startClock } from "@/lib/clock";
@@ -62,10 +63,13 @@ async function main() {
     console.log(`${signal}: stopping`);
     // Whatever is still open after 5 s is cut; the database is closed cleanly (PGlite flushes its files).
     setTimeout(() => process.exit(0), 5_000).unref();
-    server.close();
+    // Stop accepting, let the requests in flight finish (up to 3 s), then write the
+    // refused-call and key-use counters they left in memory before the database closes.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    void app
-      .close()
+    void Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 3_000))])
+      .then(() => activity.flush())
+      .then(() => app.close())
       .catch(() => {})
       .then(() => closeDatabase())
       .catch((error) => console.error("[server] closing the database failed", error))

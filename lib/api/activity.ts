@@ -36,7 +36,9 @@ class ActivityRecorder {
     this.timer.unref();
   }
 
+  /** Writes what is counted so far (every 5 s, and on shutdown). */
   async flush() {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const refusals = [...this.refusals.values()];
     const keysUsed = [...this.keysUsed.values()];
