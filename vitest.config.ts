@@ -1,9 +1,12 @@
 // Test projects:
-//   unit     — pure tests beside the code (lib/, app/, components/, scripts/);
-//   rsc      — server-component tests (*.rsc.test.tsx) under React's react-server build;
-//   pglite   — tests/integration against an in-memory PGlite per file;
-//   postgres — the same files against a real PostgreSQL, one fresh database
-//              per file (TEST_DATABASE_URL, default postgres@127.0.0.1/test).
+//   unit        — pure tests beside the code (lib/, app/, components/, scripts/);
+//   rsc         — server-component tests (*.rsc.test.tsx) under React's react-server build;
+//   pglite      — tests/integration against an in-memory PGlite per file;
+//   postgres    — the same files against a real PostgreSQL, one fresh database
+//                 per file (TEST_DATABASE_URL, default postgres@127.0.0.1/test);
+//   http        — real HTTP against the production build on PostgreSQL + Redis;
+//   http-pglite — real HTTP against the production build on the embedded
+//                 default (a PGlite folder, the in-process rate limiter).
 // Each integration file opens its own database, so files run in parallel.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
@@ -72,8 +75,21 @@ export default defineConfig({
           name: "http",
           environment: "node",
           include: ["tests/http/**/*.test.ts"],
+          exclude: ["tests/http/**/*.pglite.test.ts"],
           globalSetup: ["tests/http/global-setup.ts"],
           env: { TEST_DB: "postgres" },
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Real HTTP against the production build on the embedded default (run `next build` first).
+        extends: true,
+        test: {
+          name: "http-pglite",
+          environment: "node",
+          include: ["tests/http/**/*.pglite.test.ts"],
+          globalSetup: ["tests/http/pglite-setup.ts"],
+          env: { TEST_DB: "pglite" },
           testTimeout: 60_000,
         },
       },

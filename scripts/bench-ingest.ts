@@ -6,12 +6,19 @@
 // Targets (2 cores): ≥ 1,000 single-operation requests/s with p99 < 50 ms;
 // ≥ 100,000 operations/s in batches of 100; limiter decision p99 < 1 ms
 // in-process and < 2 ms on Redis.
+//
+// The same run measures its own ceiling: a bare Node HTTP server (a child
+// process like the app, answering one fixed JSON body) loaded the same way
+// (same connections, same duration). bare_rps is what this machine's Node
+// and autocannon manage at this moment; single_ratio = single_rps / bare_rps
+// is the share of it the metering API keeps, which compares across machines
+// and across busy and quiet moments far better than single_rps alone.
 import autocannon from "autocannon";
 import { openDatabase } from "@/lib/db/connect";
 import { ledgerViolations } from "@/lib/db/ledger/invariants";
 import { MemoryRateLimiter, RedisRateLimiter } from "@/lib/rate-limit/limiter";
 import { measureLimiterOverhead } from "@/lib/rate-limit/measure";
-import { createScratchDatabase, startAppServer } from "./lib/app-server";
+import { createScratchDatabase, startAppServer, startBareServer } from "./lib/app-server";
 import { prepareDatabase, provisionApiWorkspace } from "./lib/provision";
 
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -42,11 +49,25 @@ async function load(url: string, secret: string, body: unknown, seconds: number)
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+// What the bare server answers: the size and shape of a real 200 for one operation.
+const BARE_BODY = JSON.stringify({
+  status: { code: 10000, description: "Ok", req_id: "req_000000000000000000000000" },
+  usage: {
+    operations: 1,
+    credits: "2400",
+    usd: "0.0012",
+    sources: { included: "2400", package: "0", prepaid: "0", flex: "0" },
+    balance: { included: "749997600", prepaid: "1000000000000000", flex_used: "0", packages: [] },
+  },
+});
 
 async function main() {
   const scratch = await createScratchDatabase(SERVER_URL, "md_bench_ingest");
   const database = await openDatabase({ kind: "postgres", url: scratch.url });
   let server: Awaited<ReturnType<typeof startAppServer>> | null = null;
+  let bare: Awaited<ReturnType<typeof startBareServer>> | null = null;
   try {
     await prepareDatabase(database);
     // One large customer with a custom limit (support override), so that the
@@ -78,6 +99,18 @@ async function main() {
 
     await server.stop();
     server = null;
+
+    // The ceiling, measured with the app stopped so that nothing else competes for the cores.
+    bare = await startBareServer({ body: BARE_BODY });
+    await load(bare.url, single.secret, { type: "predict", inputs: 1 }, 2); // warm-up, as for the app
+    const bareOps = await load(bare.url, single.secret, { type: "predict", inputs: 1 }, DURATION_S);
+    await bare.stop();
+    bare = null;
+    const singleRatio = bareOps.rps > 0 ? singleOps.rps / bareOps.rps : 0;
+    console.log(
+      `bare Node server: ${round(bareOps.rps)} req/s, p50 ${bareOps.p50} ms, p99 ${bareOps.p99} ms; the API keeps ${round2(singleRatio)} of it`,
+    );
+
     const memory = new MemoryRateLimiter();
     const redis = new RedisRateLimiter({ redisUrl: REDIS_URL });
     const memoryOverhead = await measureLimiterOverhead(memory, 20_000);
@@ -92,6 +125,8 @@ async function main() {
       JSON.stringify({
         single_rps: round(singleOps.rps),
         single_p99_ms: round(singleOps.p99),
+        bare_rps: round(bareOps.rps),
+        single_ratio: round2(singleRatio),
         batch_ops_per_s: round(batches.rps * 100),
         limiter_p99_ms_memory: Math.round(memoryOverhead.p99Ms * 1000) / 1000,
         limiter_p99_ms_redis: Math.round(redisOverhead.p99Ms * 1000) / 1000,
@@ -99,6 +134,7 @@ async function main() {
     );
   } finally {
     await server?.stop().catch(() => {});
+    await bare?.stop().catch(() => {});
     await database.close();
     await scratch.drop();
   }

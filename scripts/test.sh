@@ -41,10 +41,13 @@ npx --no-install vitest run "${projects[@]}" --reporter=default --reporter=json 
 
 check build npm run --silent build
 
-if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ] && [[ " ${projects[*]} " == *" postgres "* ]]; then
-  step "HTTP API against the production build (PostgreSQL + Redis)"
-  npx --no-install vitest run --project http --reporter=default --reporter=json --outputFile.json="$LOGS/vitest-http.json" || failed_steps+=(http)
-  check crash-test npm run --silent test:crash
+if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ]; then
+  # The embedded default (PGlite, in-process limiter) needs no server; PostgreSQL + Redis when reachable.
+  http_projects=(--project http-pglite)
+  [[ " ${projects[*]} " == *" postgres "* ]] && http_projects+=(--project http)
+  step "HTTP API against the production build (${http_projects[*]})"
+  npx --no-install vitest run "${http_projects[@]}" --reporter=default --reporter=json --outputFile.json="$LOGS/vitest-http.json" || failed_steps+=(http)
+  [[ " ${projects[*]} " == *" postgres "* ]] && check crash-test npm run --silent test:crash
 fi
 
 if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ]; then

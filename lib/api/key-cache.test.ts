@@ -115,4 +115,65 @@ describe("the API key cache (R9.1, R9.3: revocations and new limits apply at onc
     await cache.get("a");
     expect(t.state.loads).toBe(before + 1);
   });
+
+  it("shares one lookup between concurrent misses for the same prefix (single flight), and only those", async () => {
+    const t = table({ a: { workspaceId: "w1", revoked: false }, b: { workspaceId: "w2", revoked: false } });
+    const cache = new KeyCache<Key>(t.load);
+    cache.setListening(true);
+    let open!: () => void;
+    t.state.gate = new Promise((resolve) => (open = resolve));
+    const burst = [...Array.from({ length: 16 }, () => cache.get("a")), cache.get("b")];
+    expect(cache.pending).toBe(2);
+    open();
+    const keys = await Promise.all(burst);
+    expect(keys.slice(0, 16).every((key) => key?.workspaceId === "w1")).toBe(true);
+    expect(keys[16]).toEqual({ workspaceId: "w2", revoked: false });
+    expect(t.state.loads).toBe(2);
+    expect(cache.pending).toBe(0);
+    expect(cache.size).toBe(2);
+  });
+
+  it("does not hand a lookup that started before an invalidation to a request that came after it", async () => {
+    const t = table({ a: { workspaceId: "w1", revoked: false } });
+    const cache = new KeyCache<Key>(t.load);
+    cache.setListening(true);
+    let openFirst!: () => void;
+    t.state.gate = new Promise((resolve) => (openFirst = resolve));
+    const before = cache.get("a"); // reads the row before the revocation committed…
+    t.rows.a!.revoked = true;
+    cache.invalidate("w1"); // …whose notification arrives while the read is under way
+    let openSecond!: () => void;
+    t.state.gate = new Promise((resolve) => (openSecond = resolve));
+    const after = cache.get("a");
+    const alongside = cache.get("a"); // joins the second lookup, not the first
+    openFirst();
+    openSecond();
+    expect(await before).toEqual({ workspaceId: "w1", revoked: false });
+    expect(await after).toEqual({ workspaceId: "w1", revoked: true });
+    expect(await alongside).toEqual({ workspaceId: "w1", revoked: true });
+    expect(t.state.loads).toBe(2);
+    t.state.gate = null;
+    expect(await cache.get("a")).toEqual({ workspaceId: "w1", revoked: true });
+    expect(t.state.loads).toBe(2);
+  });
+
+  it("shares nothing while it does not listen, and lets a failed lookup fail only the requests that shared it", async () => {
+    const t = table({ a: { workspaceId: "w1", revoked: false } });
+    const cache = new KeyCache<Key>(t.load);
+    await Promise.all(Array.from({ length: 4 }, () => cache.get("a")));
+    expect(t.state.loads).toBe(4);
+
+    let fail = true;
+    const flaky = new KeyCache<Key>(async (prefix) => {
+      await Promise.resolve();
+      if (fail) throw new Error("connection reset");
+      return t.load(prefix);
+    });
+    flaky.setListening(true);
+    const failed = await Promise.allSettled([flaky.get("a"), flaky.get("a")]);
+    expect(failed.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+    expect(flaky.pending).toBe(0);
+    fail = false;
+    expect(await flaky.get("a")).toEqual({ workspaceId: "w1", revoked: false });
+  });
 });

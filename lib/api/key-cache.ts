@@ -10,6 +10,13 @@
 // not stored (it may have read the old row), which the generation counter
 // tells. The time limit is only a backstop.
 //
+// Concurrent misses for one prefix share one query (single flight): a burst
+// on a cold cache costs one round trip, not one per request. A lookup that
+// started before an invalidation (or a change in listening) is shared with no
+// request that came after it, by the same generation counter, and while the
+// process is not listening nothing is shared: every lookup goes to the
+// database, as nothing is cached then either.
+//
 // Revocation does not depend on this cache alone: the debit transaction checks
 // the key again (`debit.ts`), so a revoked key is never charged once its
 // revocation has committed.
@@ -34,6 +41,7 @@ export const EVERY_WORKSPACE = "*";
 export class KeyCache<K extends CachedKey> {
   private readonly entries = new Map<string, { key: K; expiresAt: number }>();
   private readonly byWorkspace = new Map<string, Set<string>>();
+  private readonly inFlight = new Map<string, { generation: number; lookup: Promise<K | null> }>();
   private generation = 0;
   private listening = false;
   private readonly ttlMs: number;
@@ -51,15 +59,26 @@ export class KeyCache<K extends CachedKey> {
 
   /** The key with this prefix (null when none), from memory when it can be trusted. */
   async get(prefix: string): Promise<K | null> {
-    if (this.listening) {
-      const hit = this.entries.get(prefix);
-      if (hit && hit.expiresAt > this.nowMs()) return hit.key;
-      if (hit) this.forget(prefix, hit.key.workspaceId);
-    }
+    if (!this.listening) return this.load(prefix);
+    const hit = this.entries.get(prefix);
+    if (hit && hit.expiresAt > this.nowMs()) return hit.key;
+    if (hit) this.forget(prefix, hit.key.workspaceId);
+    const pending = this.inFlight.get(prefix);
+    if (pending && pending.generation === this.generation) return pending.lookup;
     const generation = this.generation;
-    const key = await this.load(prefix);
-    if (key && this.listening && generation === this.generation) this.store(prefix, key);
-    return key;
+    const lookup = this.load(prefix).then(
+      (key) => {
+        this.settle(prefix, lookup);
+        if (key && this.listening && generation === this.generation) this.store(prefix, key);
+        return key;
+      },
+      (error: unknown) => {
+        this.settle(prefix, lookup);
+        throw error;
+      },
+    );
+    this.inFlight.set(prefix, { generation, lookup });
+    return lookup;
   }
 
   /** A change to this workspace's keys or limits committed (`*`: to every workspace's). */
@@ -79,6 +98,15 @@ export class KeyCache<K extends CachedKey> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Lookups under way (each shared by every request for its prefix that joined it). */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  private settle(prefix: string, lookup: Promise<K | null>): void {
+    if (this.inFlight.get(prefix)?.lookup === lookup) this.inFlight.delete(prefix);
   }
 
   private store(prefix: string, key: K): void {

@@ -2,7 +2,8 @@ import "server-only";
 
 // The process's API key lookup: the key by its prefix with the workspace's
 // rate limits, cached in memory and invalidated by PostgreSQL notifications
-// (see key-cache.ts for why that is safe).
+// (see key-cache.ts for why that is safe); concurrent misses for one prefix
+// share one query.
 import { database } from "@/lib/db";
 import { findKeyWithLimits, API_AUTH_CHANNEL, type KeyWithLimits } from "@/lib/db/api-auth";
 import { KeyCache } from "./key-cache";

@@ -12,7 +12,7 @@ import type { KeyWithLimits } from "@/lib/db/api-auth";
 import { claimIdempotencyKey, storeIdempotentResponse } from "@/lib/db/idempotency";
 import type { RefusalReason as DebitRefusal } from "@/lib/db/ledger/debit-types";
 import { env } from "@/lib/env";
-import { retryAfterSeconds, type RateLimit } from "@/lib/rate-limit/limits";
+import { limiterNowMs, retryAfterSeconds, type RateLimit } from "@/lib/rate-limit/limits";
 import { activity, type RefusalReason } from "./activity";
 import { debit, debitContext } from "./debit-service";
 import { findApiKey } from "./key-lookup";
@@ -82,9 +82,13 @@ export function limitsOf(key: KeyWithLimits): RateLimit[] {
   return limits;
 }
 
-/** R9.3: over a limit → 429 with Retry-After and the limit that was hit; nothing is charged. */
-export async function throttle(key: KeyWithLimits, reqId: string, at: Date): Promise<ApiReply | null> {
-  const decision = await rateLimiter().check(key.workspaceId, limitsOf(key));
+/**
+ * R9.3: over a limit → 429 with Retry-After and the limit that was hit; nothing is charged.
+ * Decided as of `arrivedMs` (limiterNowMs() when the request arrived), so that the key
+ * lookup's time, a cold cache's query included, never lets a burst spread past its second.
+ */
+export async function throttle(key: KeyWithLimits, reqId: string, at: Date, arrivedMs: number): Promise<ApiReply | null> {
+  const decision = await rateLimiter().check(key.workspaceId, limitsOf(key), arrivedMs);
   if (decision.allowed) return null;
   activity.refused(key.workspaceId, "throttled", at);
   return statusReply("THROTTLED", reqId, throttleDetails(decision.limit, decision.window), {
@@ -127,13 +131,15 @@ async function readBody(request: ApiRequest): Promise<{ ok: true; raw: string } 
 }
 
 export async function performOperation(request: ApiRequest): Promise<ApiReply> {
+  // R9.3: the rate limits decide as of this instant, before anything slow.
+  const arrivedMs = limiterNowMs();
   const reqId = newRequestId();
   const at = clockNow();
   const auth = await authenticate(request, reqId, at);
   if (!auth.ok) return auth.reply;
   const { key } = auth;
 
-  const throttled = await throttle(key, reqId, at);
+  const throttled = await throttle(key, reqId, at, arrivedMs);
   if (throttled) return throttled;
 
   const refuseBody = (message: string) => {

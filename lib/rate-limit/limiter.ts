@@ -8,7 +8,16 @@ import type { RateLimiter } from "./limits";
 
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from "./memory";
 export { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis";
-export { RATE_LIMIT_WINDOW_MS, retryAfterSeconds, type Decision, type RateLimit, type RateLimiter, type RateLimitWindow } from "./limits";
+export {
+  limiterNowMs,
+  MAX_RATE_LIMIT,
+  RATE_LIMIT_WINDOW_MS,
+  retryAfterSeconds,
+  type Decision,
+  type RateLimit,
+  type RateLimiter,
+  type RateLimitWindow,
+} from "./limits";
 
 /** Redis when a URL is given (pass env().REDIS_URL), else the in-process limiter. */
 export function createRateLimiter({ redisUrl }: { redisUrl?: string } = {}): RateLimiter {

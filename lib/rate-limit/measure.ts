@@ -1,6 +1,6 @@
 // How much a rate-limit check adds to each metering call: the latency of
 // `check()` over sequential calls, half on distinct workspaces (a new key
-// each time) and half on a few hot ones (existing TATs, many refusals), with
+// each time) and half on a few hot ones (full windows, many refusals), with
 // the pay-as-you-go limits (both windows). Used by the ingest benchmark to
 // report limiter_p99_ms_memory and limiter_p99_ms_redis.
 import { randomBytes } from "node:crypto";

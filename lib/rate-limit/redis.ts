@@ -1,5 +1,6 @@
 // The shared rate limiter on Redis (R13: used when REDIS_URL is set), so that
-// every app instance counts against the same limits.
+// every app instance counts against the same limits, on one time line (see
+// redis-script.ts: arrival = Redis TIME − the time since the request arrived).
 //
 // When Redis cannot answer — down, restarting, unreachable, slower than
 // `timeoutMs` — the check FAILS OPEN: the request is admitted without a limit.
@@ -9,8 +10,17 @@
 // timeout to every request), then try it again: the limits return within a
 // second of Redis. The outage is logged at most once a minute, not per request.
 import Redis from "ioredis";
-import { assertRateLimits, RATE_LIMIT_WINDOW_MS, type Decision, type RateLimit, type RateLimiter } from "./limits";
+import {
+  assertRateLimits,
+  limiterNowMs,
+  RATE_LIMIT_WINDOW_MS,
+  type Decision,
+  type RateLimit,
+  type RateLimiter,
+  type RateLimitWindow,
+} from "./limits";
 import { CHECK_RATE_LIMITS_LUA, rateLimitKey } from "./redis-script";
+import { HOUR_BUCKET_MS } from "./windows";
 
 export interface RedisRateLimiterOptions {
   redisUrl: string;
@@ -20,7 +30,19 @@ export interface RedisRateLimiterOptions {
   timeoutMs?: number;
   /** Where the once-a-minute outage message goes (default console.warn). */
   log?: (message: string) => void;
+  /**
+   * "redis" (the default): `nowMs` is the arrival on limiterNowMs()'s time line
+   * and the script dates it on the Redis clock. "caller": `nowMs` is the instant
+   * itself — for tests that replay exact instants; instances must then share a clock.
+   */
+  clock?: "redis" | "caller";
 }
+
+/** Each window's counter, as the script names it: [kind, window ms, bucket ms]. */
+const SCRIPT_WINDOWS: Record<RateLimitWindow, [kind: "log" | "buckets", windowMs: number, bucketMs: number]> = {
+  SECOND: ["log", RATE_LIMIT_WINDOW_MS.SECOND, 0],
+  HOUR: ["buckets", RATE_LIMIT_WINDOW_MS.HOUR, HOUR_BUCKET_MS],
+};
 
 type CheckReply = [admitted: number, windowIndex?: number, retryAfterMs?: number];
 type LimiterClient = Redis & { checkRateLimits(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<CheckReply> };
@@ -37,9 +59,11 @@ export class RedisRateLimiter implements RateLimiter {
   private lastLoggedAt = Number.NEGATIVE_INFINITY;
   private admittedUnlimited = 0;
   private skipRedisUntil = Number.NEGATIVE_INFINITY;
+  private readonly callerClock: boolean;
 
   constructor(options: RedisRateLimiterOptions) {
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    this.callerClock = options.clock === "caller";
     this.log = options.log ?? ((message) => console.warn(message));
     const client = new Redis(options.redisUrl, {
       commandTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -59,8 +83,8 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis = client as LimiterClient;
   }
 
-  /** `nowMs` is ignored: the script reads the Redis server's clock (TIME). */
-  async check(key: string, limits: readonly RateLimit[], _nowMs?: number): Promise<Decision> {
+  /** `nowMs`: when the request arrived, on the local time line (see the `clock` option). */
+  async check(key: string, limits: readonly RateLimit[], nowMs?: number): Promise<Decision> {
     assertRateLimits(limits);
     if (limits.length === 0) return { allowed: true };
     // During an outage do not even queue the check: admit it at once.
@@ -71,10 +95,15 @@ export class RedisRateLimiter implements RateLimiter {
     if (Date.now() < this.skipRedisUntil) return this.failOpen("a recent check failed");
 
     const keys = limits.map(({ window }) => rateLimitKey(this.keyPrefix, key, window));
-    const args = limits.flatMap(({ window, limit }) => [RATE_LIMIT_WINDOW_MS[window], limit]);
+    const args = limits.flatMap(({ window, limit }) => [...SCRIPT_WINDOWS[window], limit]);
+    // Measured as the check is issued; the script subtracts it from Redis TIME.
+    let elapsedUs = 0;
+    let arrival = "";
+    if (this.callerClock) arrival = String(Math.floor(nowMs ?? limiterNowMs()));
+    else if (nowMs !== undefined) elapsedUs = Math.max(0, Math.round((limiterNowMs() - nowMs) * 1000));
     let reply: CheckReply;
     try {
-      reply = await this.redis.checkRateLimits(keys.length, ...keys, ...args);
+      reply = await this.redis.checkRateLimits(keys.length, ...keys, elapsedUs, arrival, ...args);
     } catch (error) {
       this.skipRedisUntil = Date.now() + SKIP_AFTER_FAILURE_MS;
       return this.failOpen(error instanceof Error ? error.message : String(error));

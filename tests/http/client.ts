@@ -2,25 +2,15 @@
 // workspaces with API keys, and a small fetch wrapper.
 import { inject } from "vitest";
 import Ajv2020 from "ajv/dist/2020";
-import { generateApiKey } from "@/lib/api-keys/key";
 import { openApiDocument } from "@/lib/api/openapi";
 import { openDatabase, type Database } from "@/lib/db/connect";
-import { makeWorkspace, type WorkspaceOptions } from "../helpers/factories";
+
+export { apiWorkspace } from "./workspaces";
 
 export const baseUrl = () => inject("baseUrl");
 
 export async function serverDatabase(): Promise<Database> {
   return openDatabase({ kind: "postgres", url: inject("databaseUrl") }, { poolSize: 4 });
-}
-
-export async function apiWorkspace(database: Database, options: WorkspaceOptions) {
-  const workspace = await makeWorkspace(database.prisma, options);
-  const key = generateApiKey();
-  const row = await database.prisma.apiKey.create({
-    data: { workspaceId: workspace.id, name: "test", prefix: key.prefix, secretHash: key.secretHash },
-    select: { id: true },
-  });
-  return { workspaceId: workspace.id, keyId: row.id, secret: key.secret };
 }
 
 export interface Reply {
@@ -32,14 +22,23 @@ export interface Reply {
 
 export async function call(
   path: string,
-  init: { key?: string; body?: unknown; rawBody?: string; idempotencyKey?: string; method?: string; authorization?: string } = {},
+  init: {
+    key?: string;
+    body?: unknown;
+    rawBody?: string;
+    idempotencyKey?: string;
+    method?: string;
+    authorization?: string;
+    /** Another server than the suite's (a second app instance). */
+    server?: string;
+  } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (init.authorization !== undefined) headers.authorization = init.authorization;
   else if (init.key) headers.authorization = `Key ${init.key}`;
   if (init.idempotencyKey !== undefined) headers["idempotency-key"] = init.idempotencyKey;
   const method = init.method ?? (init.body !== undefined || init.rawBody !== undefined ? "POST" : "GET");
-  const response = await fetch(`${baseUrl()}${path}`, {
+  const response = await fetch(`${init.server ?? baseUrl()}${path}`, {
     method,
     headers,
     body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),

@@ -1,13 +1,21 @@
 import crypto from "node:crypto";
 import net from "node:net";
+import fc from "fast-check";
 import Redis from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { decideGcra, type Tat } from "@/lib/rate-limit/gcra";
-import { createRateLimiter, RedisRateLimiter, type Decision, type RateLimit } from "@/lib/rate-limit/limiter";
+import {
+  createRateLimiter,
+  limiterNowMs,
+  MemoryRateLimiter,
+  RedisRateLimiter,
+  type Decision,
+  type RateLimit,
+} from "@/lib/rate-limit/limiter";
+import { BucketCounts, HOUR_BUCKET_MS, LATE_ARRIVAL_MS, SlidingLog } from "@/lib/rate-limit/windows";
 
-// R9.3 on the shared limiter: the same behaviours as the in-process one, now
-// counted in Redis by one Lua script on the Redis server's clock, shared by
-// every app instance. Each test uses its own random workspace ids.
+// R9.3 on the shared limiter: the same decisions as the in-process one, made
+// by one Lua script in Redis, on one time line for every app instance. Each
+// test uses its own random workspace ids.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const DEFAULT_LIMITS: RateLimit[] = [{ window: "SECOND", limit: 15 }];
@@ -15,51 +23,175 @@ const PAYG_LIMITS: RateLimit[] = [
   { window: "SECOND", limit: 15 },
   { window: "HOUR", limit: 18_000 },
 ];
+const HOUR_MS = 3_600_000;
+const T0 = Date.UTC(2027, 0, 5, 10);
 
 const workspaceId = () => `ws_test_${crypto.randomUUID()}`;
 const refusals = (decisions: Decision[]) => decisions.filter((decision) => !decision.allowed);
-const burst = (limiter: RedisRateLimiter, key: string, limits: RateLimit[], count: number) =>
-  Promise.all(Array.from({ length: count }, () => limiter.check(key, limits)));
+const burst = (limiter: RedisRateLimiter, key: string, limits: RateLimit[], count: number, nowMs?: number) =>
+  Promise.all(Array.from({ length: count }, () => limiter.check(key, limits, nowMs)));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const logKey = (key: string) => `md:rl:{${key}}:log`;
+const hourKey = (key: string) => `md:rl:{${key}}:hour`;
 
 describe("the Redis rate limiter (R9.3)", () => {
   let limiter: RedisRateLimiter;
   let otherInstance: RedisRateLimiter;
+  let replay: RedisRateLimiter;
   let redis: Redis;
 
   beforeAll(() => {
     limiter = new RedisRateLimiter({ redisUrl: REDIS_URL });
     // A second app instance: its own connection, the same Redis.
     otherInstance = new RedisRateLimiter({ redisUrl: REDIS_URL });
+    // Decides at the instants the test gives, to replay the in-process limiter's cases exactly.
+    replay = new RedisRateLimiter({ redisUrl: REDIS_URL, clock: "caller" });
     redis = new Redis(REDIS_URL);
   });
 
   afterAll(async () => {
-    await Promise.all([limiter.close(), otherInstance.close(), redis.quit()]);
+    await Promise.all([limiter.close(), otherInstance.close(), replay.close(), redis.quit()]);
   });
 
-  it("refuses exactly one of 16 requests in the same moment, on the per-second limit of 15", async () => {
-    const decisions = await burst(limiter, workspaceId(), PAYG_LIMITS, 16);
+  it("refuses exactly one of 16 requests in the same moment, on the per-second limit of 15, for up to a second", async () => {
+    const decisions = await burst(limiter, workspaceId(), PAYG_LIMITS, 16, limiterNowMs());
     expect(refusals(decisions)).toHaveLength(1);
     expect(refusals(decisions)[0]).toMatchObject({ allowed: false, window: "SECOND", limit: 15 });
     const { retryAfterMs } = refusals(decisions)[0] as { retryAfterMs: number };
     expect(retryAfterMs).toBeGreaterThan(0);
-    expect(retryAfterMs).toBeLessThanOrEqual(67);
+    expect(retryAfterMs).toBeLessThanOrEqual(1_000);
   });
 
-  it("refuses on the hourly limit once its burst is used, with the hour's retry-after", async () => {
+  /** Replays the calls through Redis and the in-process limiter; every decision and the state after it must agree. */
+  async function replayAgainstMemory(calls: ReadonlyArray<{ at: number; limits: RateLimit[] }>): Promise<void> {
+    const key = workspaceId();
+    const memory = new MemoryRateLimiter({ sweepIntervalMs: 0 });
+    try {
+      for (const [index, { at, limits }] of calls.entries()) {
+        const inRedis = await replay.check(key, limits, at);
+        expect(inRedis, `call ${index} at T0 + ${at - T0} ms`).toEqual(await memory.check(key, limits, at));
+        const { SECOND: log, HOUR: hour } = memory.windowsOf(key) ?? {};
+        expect((await redis.lrange(logKey(key), 0, -1)).map(Number)).toEqual(log instanceof SlidingLog ? log.entries() : []);
+        const { l: _latest, o: _oldest, c: total, ...buckets } = await redis.hgetall(hourKey(key));
+        const expected = hour instanceof BucketCounts ? hour.entries() : [];
+        expect(Object.entries(buckets).map(([bucket, count]) => [Number(bucket), Number(count)])).toEqual(expected);
+        expect(Number(total ?? 0)).toBe(expected.reduce((sum, [, count]) => sum + count, 0));
+      }
+    } finally {
+      await memory.close();
+      await redis.del(logKey(key), hourKey(key));
+    }
+  }
+
+  const both = (perSecond: number, perHour: number): RateLimit[] => [
+    { window: "SECOND", limit: perSecond },
+    { window: "HOUR", limit: perHour },
+  ];
+  const at = (limits: RateLimit[], instants: number[]) => instants.map((instant) => ({ at: instant, limits }));
+  const times = (count: number, instant: number) => Array.from({ length: count }, () => instant);
+
+  it.each([
+    ["16 at once", at(both(15, 100), times(16, T0))],
+    ["15 at once, then at 999 and 1,000 ms", at(both(15, 100), [...times(15, T0), T0 + 999, T0 + 1_000, T0 + 1_000])],
+    [
+      "20 spaced 25 ms",
+      at(
+        both(15, 100),
+        Array.from({ length: 20 }, (_, i) => T0 + i * 25),
+      ),
+    ],
+    [
+      "a limit lowered and raised",
+      [...at(both(15, 100), times(15, T0)), ...at(both(10, 100), [T0 + 10]), ...at(both(20, 100), times(6, T0 + 10))],
+    ],
+    ["arrivals out of order", at(both(3, 100), [T0 + 1_000, T0 + 400, T0 + 999, T0 + 1, T0 + 2_000, T0 + 1_999, T0 + 1_400])],
+    ["the hour's edge", at(both(15, 5), [...times(5, T0), T0 + HOUR_MS + HOUR_BUCKET_MS - 2, T0 + HOUR_MS + HOUR_BUCKET_MS - 1])],
+    ["the end of a bucket", at(both(15, 1), [T0 + 9_999, T0 + 9_999 + HOUR_MS - 4_999, T0 + 9_999 + HOUR_MS])],
+    [
+      "one a minute",
+      at(
+        both(15, 5),
+        Array.from({ length: 7 }, (_, i) => T0 + i * 60_000),
+      ),
+    ],
+    [
+      "a bucket edge out of order",
+      at(both(15, 3), [
+        T0 + HOUR_BUCKET_MS,
+        T0 + HOUR_BUCKET_MS - 1,
+        T0 + HOUR_MS + HOUR_BUCKET_MS - 1,
+        T0 + HOUR_MS + 2 * HOUR_BUCKET_MS - 1,
+      ]),
+    ],
+    ["idle for hours", at(both(2, 3), [T0, T0 + 1, T0 + 2, T0 + 5 * HOUR_MS, T0 + 5 * HOUR_MS + 1, T0 + 5 * HOUR_MS + 2])],
+  ] as const)("agrees with the in-process limiter call for call: %s (Lua = windows.ts)", async (_name, calls) => {
+    await replayAgainstMemory(calls);
+  });
+
+  it("agrees with the in-process limiter on random calls, out of order and across windows (Lua = windows.ts)", async () => {
+    // Steps that land exactly on, and next to, the windows' and buckets' edges, and some that pass them.
+    const gap = fc.oneof(
+      fc.constantFrom(0, 1, 250, 500, 999, 1_000, 1_001),
+      fc.integer({ min: 0, max: 300 }),
+      fc.constantFrom(HOUR_BUCKET_MS - 1, HOUR_BUCKET_MS, HOUR_MS - 1, HOUR_MS, HOUR_MS + HOUR_BUCKET_MS - 2, HOUR_MS + HOUR_BUCKET_MS - 1),
+      fc.integer({ min: 0, max: 1_200_000 }),
+    );
+    const lateness = fc.oneof(fc.constant(0), fc.constantFrom(1, 250, 1_000), fc.integer({ min: 0, max: 2_000 }));
+    const calls = (perSecond: number, perHour: number) =>
+      fc.array(fc.tuple(gap, lateness, fc.boolean()), { minLength: 1, maxLength: 60, size: "max" }).map((steps) => {
+        let decidedAt = T0;
+        return steps.map(([step, late, hourToo]) => {
+          decidedAt += step;
+          // Out of order by up to 2 s, and now and then a call with the per-second limit only.
+          const limits: RateLimit[] = hourToo ? both(perSecond, perHour) : [{ window: "SECOND", limit: perSecond }];
+          return { at: decidedAt - late, limits };
+        });
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 12 }))
+          .chain(([perSecond, perHour]) => calls(perSecond, perHour)),
+        replayAgainstMemory,
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("dates a request at its arrival: Redis TIME less the time since it arrived, clamped to LATE_ARRIVAL_MS", async () => {
+    const key = workspaceId();
+    // Fifteen calls that arrived 900 ms ago, decided only now…
+    const arrived = limiterNowMs() - 900;
+    expect(refusals(await burst(limiter, key, DEFAULT_LIMITS, 15, arrived))).toHaveLength(0);
+    // …fill the second that ends 100 ms from now, not the one that ends a second from now.
+    const refused = await limiter.check(key, DEFAULT_LIMITS);
+    expect(refused).toMatchObject({ allowed: false, window: "SECOND" });
+    expect(refused.allowed ? 0 : refused.retryAfterMs).toBeLessThanOrEqual(105);
+    await sleep(150);
+    expect(await limiter.check(key, DEFAULT_LIMITS)).toEqual({ allowed: true });
+
+    // A minute "ago" counts as LATE_ARRIVAL_MS ago; Redis and the test share this machine's clock.
+    const late = workspaceId();
+    const before = Date.now();
+    await limiter.check(late, DEFAULT_LIMITS, limiterNowMs() - 60_000);
+    const [stamp] = (await redis.lrange(logKey(late), 0, -1)).map(Number);
+    expect(stamp).toBeGreaterThanOrEqual(before - LATE_ARRIVAL_MS - 5);
+    expect(stamp).toBeLessThanOrEqual(Date.now() - LATE_ARRIVAL_MS + 5);
+  });
+
+  it("refuses on the hourly limit, with the hour's retry-after", async () => {
     const key = workspaceId();
     const limits: RateLimit[] = [
       { window: "SECOND", limit: 15 },
       { window: "HOUR", limit: 5 },
     ];
-    const decisions = await burst(limiter, key, limits, 6);
-    expect(refusals(decisions)).toHaveLength(1);
-    const refused = refusals(decisions)[0] as Extract<Decision, { allowed: false }>;
-    expect(refused).toMatchObject({ window: "HOUR", limit: 5 });
-    // T = 720 s, less the few ms the burst took.
-    expect(refused.retryAfterMs).toBeGreaterThan(719_000);
-    expect(refused.retryAfterMs).toBeLessThanOrEqual(720_000);
+    const decisions = await burst(replay, key, limits, 6, T0 + 1_000);
+    expect(refusals(decisions)).toEqual([
+      // The calls' bucket (T0 … T0 + 10 s) leaves the rolling hour at T0 + 1 h + 10 s − 1 ms.
+      { allowed: false, window: "HOUR", limit: 5, retryAfterMs: HOUR_MS + HOUR_BUCKET_MS - 1 - 1_000 },
+    ]);
+    expect(await replay.check(key, limits, T0 + HOUR_MS + HOUR_BUCKET_MS - 2)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+    expect(await replay.check(key, limits, T0 + HOUR_MS + HOUR_BUCKET_MS - 1)).toEqual({ allowed: true });
   });
 
   it("does not count refused requests: the next is admitted once the retry-after has passed", async () => {
@@ -134,36 +266,27 @@ describe("the Redis rate limiter (R9.3)", () => {
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(15);
   });
 
-  it("stores each window under the workspace's hash tag, expiring at its TAT", async () => {
+  it("keeps each window under the workspace's hash tag: at most N stamps, buckets, and expiries past which nothing counts", async () => {
     const key = workspaceId();
-    await limiter.check(key, PAYG_LIMITS);
-    const [secondTtl, hourTtl] = await Promise.all([redis.pttl(`md:rl:{${key}}:s`), redis.pttl(`md:rl:{${key}}:h`)]);
-    // One request: TATs 66.7 ms and 200 ms ahead.
-    expect(secondTtl).toBeGreaterThan(0);
-    expect(secondTtl).toBeLessThanOrEqual(67);
-    expect(hourTtl).toBeGreaterThan(0);
-    expect(hourTtl).toBeLessThanOrEqual(200);
-    await sleep(250);
-    expect(await redis.exists(`md:rl:{${key}}:s`, `md:rl:{${key}}:h`)).toBe(0);
-  });
-
-  it("keeps the same exact TAT as the pure GCRA (lib/rate-limit/gcra.ts)", async () => {
-    const key = workspaceId();
-    const before = Date.now();
-    await burst(limiter, key, DEFAULT_LIMITS, 7);
-    const after = Date.now();
-    // Seven at 15/s from an empty key: TAT = first request + 7 × 66⅔ ms = + 466 ms + 10/15 ms.
-    let expected: Tat | undefined;
-    for (let i = 0; i < 7; i += 1) {
-      const decision = decideGcra({ limit: 15, windowMs: 1_000 }, expected, 0);
-      if (decision.allowed) expected = decision.tat;
-    }
-    expect(expected).toEqual({ ms: 466, rem: 10, limit: 15 });
-    const [ms, rem, limit] = (await redis.get(`md:rl:{${key}}:s`))!.split(":").map(Number);
-    expect([rem, limit]).toEqual([10, 15]);
-    // Redis and the test share this machine's clock.
-    expect(ms! - 466).toBeGreaterThanOrEqual(before - 5);
-    expect(ms! - 466).toBeLessThanOrEqual(after + 5);
+    const limits: RateLimit[] = [
+      { window: "SECOND", limit: 3 },
+      { window: "HOUR", limit: 100 },
+    ];
+    // Four calls 400 ms apart, all admitted (at 1,200 ms the first has left the second); the log keeps the newest 3.
+    for (let i = 0; i < 4; i += 1) expect(await replay.check(key, limits, T0 + i * 400)).toEqual({ allowed: true });
+    expect((await redis.lrange(logKey(key), 0, -1)).map(Number)).toEqual([T0 + 400, T0 + 800, T0 + 1_200]);
+    expect(await redis.hgetall(hourKey(key))).toEqual({
+      [String(T0 / HOUR_BUCKET_MS)]: "4",
+      l: String(T0 + 1_200),
+      o: String(T0 / HOUR_BUCKET_MS),
+      c: "4",
+    });
+    // "caller" time: the expiries are measured from the last call's instant.
+    const [logTtl, hourTtl] = await Promise.all([redis.pttl(logKey(key)), redis.pttl(hourKey(key))]);
+    expect(logTtl).toBeGreaterThan(1_000 + LATE_ARRIVAL_MS - 1_000);
+    expect(logTtl).toBeLessThanOrEqual(1_000 + LATE_ARRIVAL_MS);
+    expect(hourTtl).toBeLessThanOrEqual(HOUR_BUCKET_MS + HOUR_MS + LATE_ARRIVAL_MS - 1_200);
+    expect(hourTtl).toBeGreaterThan(HOUR_MS);
   });
 
   it("is what createRateLimiter returns when given a Redis URL (R13)", async () => {
