@@ -13,8 +13,11 @@ test.describe("billing history", () => {
     await table.getByRole("link", { name: number! }).click();
     await expect(page.getByRole("heading", { level: 1, name: `Invoice ${number}` })).toBeVisible();
     const lines = page.getByRole("table", { name: "Invoice lines" });
-    // R4.2: the fee of the period that ended, in arrears, $300.00 for Growth.
-    await expect(lines.getByRole("row").filter({ hasText: "in arrears, R4.2" })).toContainText("$300.00");
+    // R4.2: the fee of the period that ended, in arrears, $300.00 for Growth, in plain words.
+    const fee = lines.getByRole("row").filter({ hasText: "billed at the end of the period" }).first();
+    await expect(fee).toContainText("$300.00");
+    // Customers never read a rule number.
+    await expect(lines).not.toContainText(/\bR\d+\.\d+/);
     await expect(page.getByText("Paid", { exact: true }).first()).toBeVisible();
   });
 

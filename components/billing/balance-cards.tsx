@@ -60,13 +60,17 @@ export function IncludedBalanceCard({
   remaining,
   resetsAt,
   opened,
+  expired = false,
   planHref,
 }: {
   plan: PlanCardPlan | null;
+  /** What can pay right now: 0 once the period's credits have expired (the engine's rule, as the API reports it). */
   remaining: bigint;
   resetsAt: Date | null;
   /** False until the billing engine has granted this period's credits. */
   opened: boolean;
+  /** The period has ended and its renewal has not been applied yet. */
+  expired?: boolean;
   planHref: string;
 }) {
   const allowance = plan?.includedCredits ?? 0n;
@@ -90,7 +94,7 @@ export function IncludedBalanceCard({
         resetsAt ? (
           <span className="flex items-center gap-1.5">
             <CalendarClock aria-hidden className="size-3.5" />
-            {verb} <DateText date={resetsAt} />
+            {expired ? "Expired" : verb} <DateText date={resetsAt} />
           </span>
         ) : (
           "Unused credits do not roll over"
@@ -103,7 +107,9 @@ export function IncludedBalanceCard({
         <p className="text-[13px] tabular-nums text-muted-foreground">
           {!opened
             ? `Your ${formatCredits(allowance)} appear here once the period's credits are granted.`
-            : `left of ${formatCredits(allowance)} this ${plan.interval === "YEAR" ? "year" : "period"}`}
+            : expired
+              ? `The period's credits have expired; the next ${formatCredits(allowance)} come with the renewal.`
+              : `left of ${formatCredits(allowance)} this ${plan.interval === "YEAR" ? "year" : "period"}`}
         </p>
       </div>
     </BalanceCard>

@@ -15,13 +15,13 @@ import {
 import { proratedFeeCents } from "./plan-terms";
 import { utc } from "./test-plans";
 
-describe("invoice lines name the source and the rule (R8.2)", () => {
+describe("invoice lines say in plain words what is charged; the rule stays in `rule` (R8.2)", () => {
   it.each<[string, InvoiceLineDraft, Partial<InvoiceLineDraft>]>([
     [
       "R5.3 flex, added up and rounded down once",
       flexLine(155_419_999n),
       {
-        description: "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)",
+        description: "Flex: 155,419,999 credits used in the period → $77.70, rounded down to the cent",
         source: "FLEX",
         rule: "R5.3",
         credits: 155_419_999n,
@@ -37,7 +37,12 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
         feeCents: 30_000,
         timing: "arrears",
       }),
-      { description: "Growth plan, Nov 14 – Dec 14, 2026 (in arrears, R4.2)", source: null, rule: "R4.2", amountCents: 30_000n },
+      {
+        description: "Growth plan, Nov 14 – Dec 14, 2026 · billed at the end of the period",
+        source: null,
+        rule: "R4.2",
+        amountCents: 30_000n,
+      },
     ],
     [
       "R4.3 an annual fee upfront, across a year end",
@@ -48,7 +53,7 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
         feeCents: 30_000n,
         timing: "upfront",
       }),
-      { description: "Starter annual plan, Nov 14, 2026 – Nov 14, 2027 (paid upfront, R4.3)", rule: "R4.3", amountCents: 30_000n },
+      { description: "Starter annual plan, Nov 14, 2026 – Nov 14, 2027 · paid in advance", rule: "R4.3", amountCents: 30_000n },
     ],
     [
       "R4.5 a proration line",
@@ -61,7 +66,8 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
         amountCents: proratedFeeCents(3_000, utc("2026-11-14"), utc("2026-12-14"), utc("2026-11-24")),
       }),
       {
-        description: "Starter plan, Nov 14 – Nov 24, 2026: elapsed part of Nov 14 – Dec 14, 2026 at $30.00, rounded down (upgrade, R4.5)",
+        description:
+          "Starter plan, Nov 14 – Nov 24, 2026 · upgraded: the part used of $30.00 for Nov 14 – Dec 14, 2026, rounded down to the cent",
         rule: "R4.5",
         amountCents: 1_000n,
       },
@@ -75,7 +81,7 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
         priceCents: 10_000,
       }),
       {
-        description: "Package 100,000 predict · 1 month, Jan 31 – Feb 28, 2027, paid upfront, no refunds (R6.1)",
+        description: "Package 100,000 predict · 1 month, Jan 31 – Feb 28, 2027 · paid in advance, no refunds",
         source: "PACKAGE",
         rule: "R6.1",
         amountCents: 10_000n,
@@ -91,7 +97,7 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
         renewal: true,
       }),
       {
-        description: "Package renewal 1,000,000 predict · 1 year, Jan 1, 2027 – Jan 1, 2028, paid upfront, no refunds (R6.3)",
+        description: "Package renewal 1,000,000 predict · 1 year, Jan 1, 2027 – Jan 1, 2028 · paid in advance, no refunds",
         rule: "R6.3",
         amountCents: 90_000n,
       },
@@ -100,7 +106,7 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
       "R7.1 a top-up receipt",
       topUpLine(1_000, topUpCredits(1_000)),
       {
-        description: "Prepaid top-up: 20,000,000 credits for $10.00, never expire, non-refundable (R7.1, R7.3)",
+        description: "Prepaid top-up: 20,000,000 credits for $10.00 · never expire, non-refundable",
         source: "PREPAID",
         rule: "R7.1",
         credits: 20_000_000n,
@@ -111,7 +117,7 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
       "R7.2 an auto top-up receipt",
       topUpLine(2_500n, 50_000_000n, "auto"),
       {
-        description: "Auto top-up: 50,000,000 credits for $25.00, never expire, non-refundable (R7.2, R7.3)",
+        description: "Auto top-up: 50,000,000 credits for $25.00 · never expire, non-refundable",
         rule: "R7.2",
         amountCents: 2_500n,
       },
@@ -119,22 +125,24 @@ describe("invoice lines name the source and the rule (R8.2)", () => {
     [
       "R11 a support discount is a negative line",
       discountLine("goodwill for the outage", 500),
-      { description: "Discount: goodwill for the outage (R11)", rule: "R11", amountCents: -500n },
+      { description: "Discount: goodwill for the outage", rule: "R11", amountCents: -500n },
     ],
   ])("%s", (_rule, line, expected) => {
     expect(line).toMatchObject(expected);
     expect(typeof line.amountCents).toBe("bigint");
+    // Customers read the description: no rule number in it.
+    expect(line.description).not.toMatch(/\bR\d+(\.\d+)?\b/);
   });
 
-  it("R3.1 a usage line of an hourly statement (R8.1)", () => {
+  it("R3.1 one tier's share of a batch in words", () => {
     expect(
       ratedLineDescription("Predict", { fromCount: 1_001n, toCount: 1_022n, operations: 22n, creditsPerOp: 2_400n, credits: 52_800n }),
-    ).toBe("Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits (R3.1)");
+    ).toBe("Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits");
   });
 
   it("R1.1 amounts beyond 2^53 are formatted exactly", () => {
     expect(flexLine(9_007_199_254_740_993n).description).toBe(
-      "Flex: 9,007,199,254,740,993 credits → $4,503,599,627.37, rounded down (R5.3)",
+      "Flex: 9,007,199,254,740,993 credits used in the period → $4,503,599,627.37, rounded down to the cent",
     );
   });
 

@@ -1,6 +1,7 @@
-// Invoice lines (R8.2): integer cents and a description that says which
-// source paid and which rule priced the line. Pure builders; the database
-// layer numbers the invoice and stores the lines as they are.
+// Invoice lines (R8.2): integer cents and a description that says in plain
+// words what is charged, for which period and on what terms — never a rule
+// number: that is kept apart in `rule`, for code and support. Pure builders;
+// the database layer numbers the invoice and stores the lines as they are.
 import { DEFAULT_CREDITS_PER_USD, formatCents, formatCount } from "@/lib/money";
 import { flexChargeCents } from "./flex";
 import type { RatedLine } from "./rating";
@@ -13,7 +14,7 @@ export interface InvoiceLineDraft {
   description: string;
   /** Which credit source the line is about, when it is about one. */
   source: CreditSourceCode | null;
-  /** The rule that priced the line, e.g. "R5.3". */
+  /** The rule that priced the line, e.g. "R5.3": for code and support, never shown to the customer. */
   rule: string;
   quantity: bigint;
   credits: bigint | null;
@@ -42,12 +43,12 @@ export interface PlanFeeInput {
   timing: "arrears" | "upfront";
 }
 
-/** "Growth plan, Nov 14 – Dec 14, 2026 (in arrears, R4.2)". */
+/** "Growth plan, Nov 14 – Dec 14, 2026 · billed at the end of the period" (R4.2); annual: "· paid in advance" (R4.3). */
 export function planFeeLine(input: PlanFeeInput): InvoiceLineDraft {
   const rule = input.timing === "arrears" ? "R4.2" : "R4.3";
-  const when = input.timing === "arrears" ? "in arrears" : "paid upfront";
+  const when = input.timing === "arrears" ? "billed at the end of the period" : "paid in advance";
   return {
-    description: `${planLabel(input.planName)}, ${formatPeriod(input.periodStart, input.periodEnd)} (${when}, ${rule})`,
+    description: `${planLabel(input.planName)}, ${formatPeriod(input.periodStart, input.periodEnd)} · ${when}`,
     source: null,
     rule,
     quantity: 1n,
@@ -66,12 +67,12 @@ export interface ProrationInput {
   amountCents: bigint;
 }
 
-/** "Starter plan, Nov 14 – Nov 29, 2026: elapsed part of Nov 14 – Dec 14, 2026 at $30.00, rounded down (upgrade, R4.5)". */
+/** R4.5: "Starter plan, Nov 14 – Nov 29, 2026 · upgraded: the part used of $30.00 for Nov 14 – Dec 14, 2026, rounded down to the cent". */
 export function prorationLine(input: ProrationInput): InvoiceLineDraft {
   return {
     description:
-      `${planLabel(input.planName)}, ${formatPeriod(input.periodStart, input.closedAt)}: elapsed part of ` +
-      `${formatPeriod(input.periodStart, input.periodEnd)} at ${formatCents(wholeCents(input.feeCents), LOCALE)}, rounded down (upgrade, R4.5)`,
+      `${planLabel(input.planName)}, ${formatPeriod(input.periodStart, input.closedAt)} · upgraded: the part used of ` +
+      `${formatCents(wholeCents(input.feeCents), LOCALE)} for ${formatPeriod(input.periodStart, input.periodEnd)}, rounded down to the cent`,
     source: null,
     rule: "R4.5",
     quantity: 1n,
@@ -80,11 +81,11 @@ export function prorationLine(input: ProrationInput): InvoiceLineDraft {
   };
 }
 
-/** "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)" — the whole period's flex, converted once. */
+/** R5.3: "Flex: 155,419,999 credits used in the period → $77.70, rounded down to the cent" — the whole period's flex, converted once. */
 export function flexLine(totalFlexCredits: bigint, creditsPerUsd: bigint = DEFAULT_CREDITS_PER_USD): InvoiceLineDraft {
   const cents = flexChargeCents(totalFlexCredits, creditsPerUsd);
   return {
-    description: `Flex: ${formatCount(totalFlexCredits, LOCALE)} credits → ${formatCents(cents, LOCALE)}, rounded down (R5.3)`,
+    description: `Flex: ${formatCount(totalFlexCredits, LOCALE)} credits used in the period → ${formatCents(cents, LOCALE)}, rounded down to the cent`,
     source: "FLEX",
     rule: "R5.3",
     quantity: 1n,
@@ -101,12 +102,12 @@ export interface PackageLineInput {
   renewal?: boolean;
 }
 
-/** "Package 100,000 predict · 1 month, Jan 31 – Feb 28, 2027, paid upfront, no refunds (R6.1)". */
+/** R6.1: "Package 100,000 predict · 1 month, Jan 31 – Feb 28, 2027 · paid in advance, no refunds"; R6.3: "Package renewal …". */
 export function packageLine(input: PackageLineInput): InvoiceLineDraft {
   const what = input.renewal ? "Package renewal" : "Package";
   const rule = input.renewal ? "R6.3" : "R6.1";
   return {
-    description: `${what} ${input.packageName}, ${formatPeriod(input.startsAt, input.expiresAt)}, paid upfront, no refunds (${rule})`,
+    description: `${what} ${input.packageName}, ${formatPeriod(input.startsAt, input.expiresAt)} · paid in advance, no refunds`,
     source: "PACKAGE",
     rule,
     quantity: 1n,
@@ -126,13 +127,13 @@ export function topUpCredits(amountCents: bigint | number, creditsPerUsd: bigint
   return (cents * creditsPerUsd + 99n) / 100n;
 }
 
-/** "Prepaid top-up: 20,000,000 credits for $10.00, never expire, non-refundable (R7.1, R7.3)". */
+/** R7.1, R7.3: "Prepaid top-up: 20,000,000 credits for $10.00 · never expire, non-refundable" (R7.2: "Auto top-up: …"). */
 export function topUpLine(amountCents: bigint | number, credits: bigint, kind: "manual" | "auto" = "manual"): InvoiceLineDraft {
   const rule = kind === "auto" ? "R7.2" : "R7.1";
   const label = kind === "auto" ? "Auto top-up" : "Prepaid top-up";
   const cents = wholeCents(amountCents);
   return {
-    description: `${label}: ${formatCount(credits, LOCALE)} credits for ${formatCents(cents, LOCALE)}, never expire, non-refundable (${rule}, R7.3)`,
+    description: `${label}: ${formatCount(credits, LOCALE)} credits for ${formatCents(cents, LOCALE)} · never expire, non-refundable`,
     source: "PREPAID",
     rule,
     quantity: 1n,
@@ -141,20 +142,20 @@ export function topUpLine(amountCents: bigint | number, credits: bigint, kind: "
   };
 }
 
-/** A support discount (R11): a negative line with the staff's reason. */
+/** A support discount (R11): a negative line with the staff's reason, "Discount: goodwill for the outage". */
 export function discountLine(reason: string, amountCents: bigint | number): InvoiceLineDraft {
   const cents = wholeCents(amountCents);
   if (cents <= 0n) throw new RangeError("a discount is a positive amount");
-  return { description: `Discount: ${reason} (R11)`, source: null, rule: "R11", quantity: 1n, credits: null, amountCents: -cents };
+  return { description: `Discount: ${reason}`, source: null, rule: "R11", quantity: 1n, credits: null, amountCents: -cents };
 }
 
-/** A usage line of an hourly statement (R8.1): "Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits (R3.1)". */
+/** One tier's share of a batch (R3.1) in words: "Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits". */
 export function ratedLineDescription(operationTypeName: string, line: RatedLine): string {
   const counts =
     line.fromCount === line.toCount
       ? formatCount(line.fromCount, LOCALE)
       : `${formatCount(line.fromCount, LOCALE)}–${formatCount(line.toCount, LOCALE)}`;
-  return `${operationTypeName} ${counts}: ${formatCount(line.operations, LOCALE)} × ${formatCount(line.creditsPerOp, LOCALE)} credits = ${formatCount(line.credits, LOCALE)} credits (R3.1)`;
+  return `${operationTypeName} ${counts}: ${formatCount(line.operations, LOCALE)} × ${formatCount(line.creditsPerOp, LOCALE)} credits = ${formatCount(line.credits, LOCALE)} credits`;
 }
 
 /** Invoice.subtotalCents / discountCents / totalCents; a discount never takes the total below zero. */

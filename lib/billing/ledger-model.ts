@@ -1,11 +1,16 @@
-// An in-memory model of one workspace's credits (R5, R6) and the ledger
-// entries each movement writes. Pure: every function returns a new state and
-// the entries it produced. The database layer does the same movements on
-// CreditBalance / PackagePurchase / LedgerEntry and is checked against the
-// same invariants (ledgerBalances, assertLedgerMatches).
+// The reference model of a workspace's credits (R3, R5, R6, R8.3, R8.4,
+// R9.1) and of the ledger entries each movement writes: one workspace, one
+// movement at a time, every function returning a new state. It is what the
+// property tests hold the real engine to — the batched debit decision
+// (debit-decision.ts) must decide what this model decides request by request
+// — and it is used by nothing else. It shares the rules themselves (rating,
+// source order, live balances, flex) and restates only the bookkeeping.
+import { balanceSnapshot, livePackages, liveIncluded } from "./balances";
+import type { DebitOutcome, DebitRequest, SourceCredits } from "./debit-decision";
+import { flexFunding, type BillingState, type FlexFacts } from "./flex";
 import { allocateDebit, type AllocationResult, type FundingState } from "./sources";
 import type { CreditSourceCode } from "./invoice-lines";
-import type { Rating } from "./rating";
+import { rateBatch, type Rating, type Tier } from "./rating";
 
 /** LedgerEntry.reason; SETTLEMENT: the flex of a closed flex period moved onto its invoice (R5.3). */
 export type LedgerReason = "GRANT" | "USAGE" | "EXPIRY" | "FORFEIT" | "CORRECTION" | "SETTLEMENT";
@@ -70,15 +75,23 @@ export function grantPackage(state: CreditState, pkg: ModelPackage): LedgerStep 
 
 /** What the sources hold for a debit of `operationType` at `at`: expired sources hold nothing (R5.1, R6.1). */
 export function fundingFor(state: CreditState, operationType: string, at: Date, flex: FundingState["flex"]): FundingState {
-  const includedExpired = state.included.expiresAt !== null && state.included.expiresAt <= at;
   return {
-    included: { balance: includedExpired ? 0n : state.included.balance, expiresAt: state.included.expiresAt },
-    packages: state.packages
-      .filter((pkg) => pkg.operationType === operationType && pkg.expiresAt > at && pkg.remainingOperations > 0n)
-      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
-      .map(({ id, remainingOperations, expiresAt }) => ({ id, remainingOperations, expiresAt })),
+    included: { balance: liveIncluded(storedBalance(state), at), expiresAt: state.included.expiresAt },
+    packages: livePackages(
+      state.packages.filter((pkg) => pkg.operationType === operationType),
+      at,
+    ).map(({ id, remainingOperations, expiresAt }) => ({ id, remainingOperations, expiresAt })),
     prepaid: state.prepaid,
     flex,
+  };
+}
+
+function storedBalance(state: CreditState) {
+  return {
+    included: state.included.balance,
+    includedExpiresAt: state.included.expiresAt,
+    prepaid: state.prepaid,
+    flexUsed: state.flexUsed,
   };
 }
 
@@ -202,4 +215,86 @@ export function assertLedgerMatches(state: CreditState, entries: readonly Ledger
     (value) => value < 0n,
   );
   if (negative) throw new Error("a source went negative");
+}
+
+// ---------------------------------------------------------------- a metered call, one at a time
+
+/** A workspace as the reference model of metering sees it. */
+export interface ModelWorkspace {
+  credits: CreditState;
+  billingState: BillingState;
+  flex: Pick<FlexFacts, "planFlexAllowed" | "payAsYouGo" | "hasCard" | "flexEnabled" | "spendCapCents"> & {
+    autoTopUpCentsThisPeriod: bigint;
+  };
+  /** R3.1: the count of each operation type in each calendar month, by "year-month|type". */
+  monthCounts: ReadonlyMap<string, bigint>;
+  /** R9.1: what each idempotency key was charged. */
+  charges: ReadonlyMap<string, { operations: bigint; credits: bigint; sources: SourceCredits }>;
+  revokedKeys: ReadonlySet<string>;
+}
+
+export interface MeterStep {
+  workspace: ModelWorkspace | undefined;
+  outcome: DebitOutcome;
+  entries: LedgerEntryDraft[];
+}
+
+/**
+ * One metered call (R2.4, R3, R5, R8.3, R8.4, R9.1), decided on its own:
+ * unknown workspace → refused; a key already charged → its first charge;
+ * a revoked API key → refused; an unknown type → refused; retention →
+ * refused; otherwise rated with the month's count, paid from the live sources
+ * in order, or refused with nothing counted or charged.
+ */
+export function meterDebit(
+  workspace: ModelWorkspace | undefined,
+  request: DebitRequest,
+  prices: ReadonlyMap<string, Tier[]>,
+  creditsPerUsd: bigint,
+): MeterStep {
+  if (!workspace) return { workspace, outcome: { status: "refused", reason: "unknown_workspace", balance: null }, entries: [] };
+  const balance = () =>
+    balanceSnapshot(storedBalance(workspace.credits), workspace.credits.packages, request.at, (pkg) => pkg.operationType);
+  const refused = (reason: Extract<DebitOutcome, { status: "refused" }>["reason"]): MeterStep => ({
+    workspace,
+    outcome: { status: "refused", reason, balance: reason === "key_revoked" ? null : balance() },
+    entries: [],
+  });
+  const charge = workspace.charges.get(request.idempotencyKey);
+  if (charge) return { workspace, outcome: { status: "charged", replayed: true, ...charge, balance: balance() }, entries: [] };
+  if (request.apiKeyId && workspace.revokedKeys.has(request.apiKeyId)) return refused("key_revoked");
+  const tiers = prices.get(request.operationType);
+  if (!tiers) return refused("unknown_operation_type");
+  if (workspace.billingState === "RETENTION" || workspace.billingState === "DELETED") return refused("retention");
+
+  const monthKey = `${request.at.getUTCFullYear()}-${request.at.getUTCMonth() + 1}|${request.operationType}`;
+  const rating = rateBatch(tiers, workspace.monthCounts.get(monthKey) ?? 0n, request.operations);
+  const flex = flexFunding({
+    ...workspace.flex,
+    billingState: workspace.billingState,
+    flexUsedThisPeriod: workspace.credits.flexUsed,
+    creditsPerUsd,
+  });
+  const step = debit(workspace.credits, { rating, operationType: request.operationType, at: request.at, flex });
+  if (!step.result.ok) return refused(step.result.reason);
+  const { allocation } = step.result;
+  const sources = { included: allocation.included, package: allocation.packageCredits, prepaid: allocation.prepaid, flex: allocation.flex };
+  const next: ModelWorkspace = {
+    ...workspace,
+    credits: step.state,
+    monthCounts: new Map(workspace.monthCounts).set(monthKey, (workspace.monthCounts.get(monthKey) ?? 0n) + request.operations),
+    charges: new Map(workspace.charges).set(request.idempotencyKey, { operations: request.operations, credits: rating.credits, sources }),
+  };
+  return {
+    workspace: next,
+    outcome: {
+      status: "charged",
+      replayed: false,
+      operations: request.operations,
+      credits: rating.credits,
+      sources,
+      balance: balanceSnapshot(storedBalance(step.state), step.state.packages, request.at, (pkg) => pkg.operationType),
+    },
+    entries: step.entries,
+  };
 }

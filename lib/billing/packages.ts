@@ -1,5 +1,6 @@
 // Discount packages (R6): when they expire, which are active for a debit and
 // in what order, and which auto-renewals are due. Pure: `now` is an argument.
+import { isPackageLive } from "./balances";
 import { addAnniversaryMonths } from "./periods";
 import type { FundingPackage } from "./sources";
 
@@ -35,9 +36,9 @@ export function packageExpiry(purchasedAt: Date, validity: PackageValidity): Dat
   return addAnniversaryMonths(purchasedAt, validity === "YEAR" ? 12 : 1, purchasedAt.getUTCDate());
 }
 
-/** Usable at `now`: started, not expired, quota left. */
+/** Usable at `now`: not closed, started, and live (not expired, quota left: the rule every reader uses, R6.1). */
 export function isPackageActive(purchase: PackagePurchaseState, now: Date): boolean {
-  return purchase.status !== "EXPIRED" && purchase.startsAt <= now && now < purchase.expiresAt && purchase.remainingOperations > 0n;
+  return purchase.status !== "EXPIRED" && purchase.startsAt <= now && isPackageLive(purchase, now);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type FlexStatus,
   type FundingPackage,
   type FundingState,
+  type SourceOperations,
 } from "./sources";
 
 const predict: Tier[] = [
@@ -37,16 +38,25 @@ function funding(overrides: Partial<FundingState> = {}): FundingState {
   };
 }
 
-function allocation(overrides: Partial<Allocation> = {}): AllocationResult {
-  const base: Allocation = { included: 0n, packages: [], packageCredits: 0n, prepaid: 0n, flex: 0n, ...overrides };
+type Credits = Omit<Allocation, "operations">;
+
+function allocation(overrides: Partial<Credits> = {}): { ok: true; allocation: Credits } {
+  const base: Credits = { included: 0n, packages: [], packageCredits: 0n, prepaid: 0n, flex: 0n, ...overrides };
   base.packageCredits = base.packages.reduce((sum, draw) => sum + draw.credits, 0n);
   return { ok: true, allocation: base };
+}
+
+/** The credits part of a result (the operations by source have their own table). */
+function creditsOf(result: AllocationResult) {
+  if (!result.ok) return result;
+  const { operations: _operations, ...credits } = result.allocation;
+  return { ok: true, allocation: credits };
 }
 
 const paidBatch = (operations: bigint) => rateBatch(predict, 5_000n, operations); // 2,400 each
 
 describe("credit-source order (R5)", () => {
-  it.each<[string, Rating, FundingState, AllocationResult]>([
+  it.each<[string, Rating, FundingState, ReturnType<typeof creditsOf>]>([
     [
       "R5.1 included pays first",
       paidBatch(10n),
@@ -174,7 +184,7 @@ describe("credit-source order (R5)", () => {
       allocation({ included: 30_000_000n, prepaid: 10_000_000n }),
     ],
   ])("%s", (_rule, rating, state, expected) => {
-    expect(allocateDebit(rating, state)).toEqual(expected);
+    expect(creditsOf(allocateDebit(rating, state))).toEqual(expected);
   });
 
   it("R5.1 expiring order: soonest first, included first on a tie, included without expiry last", () => {
@@ -185,6 +195,45 @@ describe("credit-source order (R5)", () => {
       }),
     );
     expect(order.map((source) => (source.kind === "included" ? "included" : source.source.id))).toEqual(["a", "included", "b"]);
+  });
+});
+
+describe("operations by the source that paid them (R8.1 statement lines)", () => {
+  const noOperations: SourceOperations = { free: 0n, included: 0n, package: 0n, prepaid: 0n, flex: 0n };
+  it.each<[string, Rating, FundingState, Partial<SourceOperations>]>([
+    [
+      "R3.1 990 + 32 crosses the free tier: 10 free, 22 paid by included",
+      rateBatch(predict, 990n, 32n),
+      funding({ included: { balance: 1_000_000n, expiresAt: at("2026-12-14") } }),
+      { free: 10n, included: 22n },
+    ],
+    [
+      "an operation split between included and prepaid counts for prepaid, which completed it",
+      paidBatch(3n),
+      funding({ included: { balance: 5_000n, expiresAt: at("2026-11-01") }, prepaid: 10_000n }),
+      { included: 2n, prepaid: 1n },
+    ],
+    [
+      "R5.1 included's whole operations, a package's, then included's remainder completed by prepaid",
+      paidBatch(5n),
+      funding({ included: { balance: 5_000n, expiresAt: at("2026-11-01") }, packages: [pkg("p1", 2n, "2026-12-01")], prepaid: 1_000_000n }),
+      { included: 2n, package: 2n, prepaid: 1n },
+    ],
+    [
+      "R5.3 flex completes what prepaid started",
+      paidBatch(2n),
+      funding({ prepaid: 1_000n, flex: { status: "available", remainingCap: null } }),
+      { flex: 2n },
+    ],
+    [
+      "R2.1 train: 2 runs, the second split between included and prepaid",
+      rateBatch(train, 0n, 2n),
+      funding({ included: { balance: 30_000_000n, expiresAt: at("2026-11-01") }, prepaid: 100_000_000n }),
+      { included: 1n, prepaid: 1n },
+    ],
+  ])("%s", (_rule, rating, state, expected) => {
+    const result = allocateDebit(rating, state);
+    expect(result.ok && result.allocation.operations).toEqual({ ...noOperations, ...expected });
   });
 });
 
@@ -264,6 +313,19 @@ describe("allocation invariants (R5, property)", () => {
         }
         const { allocation: a } = result;
         expect(a.included + a.packageCredits + a.prepaid + a.flex).toBe(rating.credits);
+        // The operations by source add up to the rating's; a source that paid no credits completed no operation.
+        const ops = a.operations;
+        expect(ops.free + ops.included + ops.package + ops.prepaid + ops.flex).toBe(rating.operations);
+        expect(ops.free).toBe(rating.lines.filter((l) => l.creditsPerOp === 0n).reduce((s, l) => s + l.operations, 0n));
+        expect(ops.package).toBe(a.packages.reduce((s, d) => s + d.operations, 0n));
+        for (const [credits, operations] of [
+          [a.included, ops.included],
+          [a.prepaid, ops.prepaid],
+          [a.flex, ops.flex],
+        ] as const) {
+          expect(operations).toBeGreaterThanOrEqual(0n);
+          if (credits === 0n) expect(operations).toBe(0n);
+        }
         expect(a.packages.reduce((sum, draw) => sum + draw.credits, 0n)).toBe(a.packageCredits);
         for (const value of [a.included, a.prepaid, a.flex, ...a.packages.flatMap((d) => [d.operations, d.credits])])
           expect(value).toBeGreaterThanOrEqual(0n);

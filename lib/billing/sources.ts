@@ -36,6 +36,21 @@ export interface PackageDraw {
   credits: bigint;
 }
 
+/**
+ * The operations of a debit by what paid them (R8.1 statements say "22
+ * operations, 52,800 credits from included"). Free operations (rated at 0,
+ * R3.1) are paid by no source. An operation split between two credit sources
+ * counts once, for the source that completed its payment. The five add up to
+ * the rating's operations.
+ */
+export interface SourceOperations {
+  free: bigint;
+  included: bigint;
+  package: bigint;
+  prepaid: bigint;
+  flex: bigint;
+}
+
 /** Credits per source (packages also in operations); included + packageCredits + prepaid + flex = the rating's credits. */
 export interface Allocation {
   included: bigint;
@@ -43,6 +58,7 @@ export interface Allocation {
   packageCredits: bigint;
   prepaid: bigint;
   flex: bigint;
+  operations: SourceOperations;
 }
 
 export type RefusalReason = "insufficient_credits" | "arrears" | "spend_cap";
@@ -65,6 +81,8 @@ class OperationWalk {
   private done = 0n;
   /** Credits already paid on the operation at the front (0 unless a credit source split it). */
   private paidOnFront = 0n;
+  /** Operations paid in full so far: what each source completed is the difference before and after it. */
+  completed = 0n;
 
   constructor(private readonly segments: Segment[]) {}
 
@@ -132,6 +150,7 @@ class OperationWalk {
   }
 
   private advance(operations: bigint): void {
+    this.completed += operations;
     this.done += operations;
     if (this.done === this.current().operations) {
       this.index += 1;
@@ -176,12 +195,13 @@ export function allocateDebit(rating: Rating, funding: FundingState): Allocation
   assertConsistentRating(rating);
   assertFunding(funding);
 
-  const walk = new OperationWalk(
-    rating.lines
-      .filter((line) => line.creditsPerOp > 0n && line.operations > 0n)
-      .map((line) => ({ operations: line.operations, creditsPerOp: line.creditsPerOp })),
-  );
+  const segments = rating.lines
+    .filter((line) => line.creditsPerOp > 0n && line.operations > 0n)
+    .map((line) => ({ operations: line.operations, creditsPerOp: line.creditsPerOp }));
+  const paidOperations = segments.reduce((sum, segment) => sum + segment.operations, 0n);
+  const walk = new OperationWalk(segments);
   let included = 0n;
+  let includedOperations = 0n;
   const draws = new Map<string, PackageDraw>();
 
   const order = expiringOrder(funding);
@@ -196,14 +216,21 @@ export function allocateDebit(rating: Rating, funding: FundingState): Allocation
       return;
     }
     const packageFollows = order.slice(position + 1).some((later) => later.kind === "package" && later.source.remainingOperations > 0n);
+    const before = walk.completed;
     included += packageFollows ? walk.takeWholeOperations(funding.included.balance) : walk.takeCredits(funding.included.balance);
+    includedOperations += walk.completed - before;
   });
   // (c) Included's remainder (less than the operation it stopped at) before prepaid.
+  const beforeRemainder = walk.completed;
   included += walk.takeCredits(funding.included.balance - included);
+  includedOperations += walk.completed - beforeRemainder;
 
   const packages = [...draws.values()];
   const packageCredits = packages.reduce((sum, draw) => sum + draw.credits, 0n);
+  const packageOperations = packages.reduce((sum, draw) => sum + draw.operations, 0n);
+  const beforePrepaid = walk.completed;
   const prepaid = walk.takeCredits(funding.prepaid);
+  const prepaidOperations = walk.completed - beforePrepaid;
   const owed = rating.credits - included - packageCredits - prepaid;
 
   let flex = 0n;
@@ -215,7 +242,15 @@ export function allocateDebit(rating: Rating, funding: FundingState): Allocation
     if (remainingCap !== null && owed > remainingCap) return { ok: false, reason: "spend_cap", shortfall: owed - remainingCap };
     flex = owed;
   }
-  return { ok: true, allocation: { included, packages, packageCredits, prepaid, flex } };
+  const operations: SourceOperations = {
+    free: rating.operations - paidOperations,
+    included: includedOperations,
+    package: packageOperations,
+    prepaid: prepaidOperations,
+    // Flex pays whatever is left, so it completes every operation still open.
+    flex: paidOperations - walk.completed,
+  };
+  return { ok: true, allocation: { included, packages, packageCredits, prepaid, flex, operations } };
 }
 
 /** What a successful allocation leaves in each source (the caller's new balances). */

@@ -399,19 +399,28 @@ describe("preview of the next invoice (R4.5, R10)", () => {
       "R4.2 no change: the fee in arrears and the flex so far, at the anniversary",
       { ...base },
       { change: "none", issuedAt: utc("2026-12-14"), kind: "PLAN_FEE", totalCents: 37_770n, flexIsEstimate: true, forfeitsIncluded: 0n },
-      ["Growth plan, Nov 14 – Dec 14, 2026 (in arrears, R4.2)", "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)"],
+      [
+        "Growth plan, Nov 14 – Dec 14, 2026 · billed at the end of the period",
+        "Flex: 155,419,999 credits used in the period → $77.70, rounded down to the cent",
+      ],
     ],
     [
       "R4.6 cancel: the final invoice at the period end; included forfeited",
       { ...base, change: { kind: "cancel" } as const },
       { change: "cancel", effectiveAt: utc("2026-12-14"), kind: "FINAL", totalCents: 37_770n, forfeitsIncluded: 400_000_000n },
-      ["Growth plan, Nov 14 – Dec 14, 2026 (in arrears, R4.2)", "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)"],
+      [
+        "Growth plan, Nov 14 – Dec 14, 2026 · billed at the end of the period",
+        "Flex: 155,419,999 credits used in the period → $77.70, rounded down to the cent",
+      ],
     ],
     [
       "R4.5 downgrade to Starter: Growth's last period at the period end",
       { ...base, change: { kind: "plan", to: plans.starter } as const },
       { change: "downgrade", effectiveAt: utc("2026-12-14"), kind: "PLAN_FEE", totalCents: 37_770n },
-      ["Growth plan, Nov 14 – Dec 14, 2026 (in arrears, R4.2)", "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)"],
+      [
+        "Growth plan, Nov 14 – Dec 14, 2026 · billed at the end of the period",
+        "Flex: 155,419,999 credits used in the period → $77.70, rounded down to the cent",
+      ],
     ],
     [
       "R4.5 upgrade to Growth annual: 10 of 30 days pro rata, the flex so far, the year upfront — now",
@@ -425,9 +434,9 @@ describe("preview of the next invoice (R4.5, R10)", () => {
         flexIsEstimate: false,
       },
       [
-        "Growth plan, Nov 14 – Nov 24, 2026: elapsed part of Nov 14 – Dec 14, 2026 at $300.00, rounded down (upgrade, R4.5)",
-        "Growth annual plan, Nov 24, 2026 – Nov 24, 2027 (paid upfront, R4.3)",
-        "Flex: 155,419,999 credits → $77.70, rounded down (R5.3)",
+        "Growth plan, Nov 14 – Nov 24, 2026 · upgraded: the part used of $300.00 for Nov 14 – Dec 14, 2026, rounded down to the cent",
+        "Growth annual plan, Nov 24, 2026 – Nov 24, 2027 · paid in advance",
+        "Flex: 155,419,999 credits used in the period → $77.70, rounded down to the cent",
       ],
     ],
     [

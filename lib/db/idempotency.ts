@@ -2,7 +2,8 @@ import "server-only";
 
 // Idempotency keys of the metering API (R9.1): a key is kept 24 h per
 // workspace with the hash of its request and, once answered, the exact
-// response. The charge itself is protected separately (the debit is keyed),
+// response. After 24 h the key is a new request, whether or not the billing
+// run has purged it yet. The charge itself is protected separately (the debit is keyed),
 // so a crash between charging and storing the response cannot charge twice.
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -65,8 +66,26 @@ export async function storeIdempotentResponse(
     : { status: input.status, body: input.body };
 }
 
-/** Forgets keys older than 24 h (run by the billing run). */
-export async function purgeExpiredIdempotencyKeys(prisma: PrismaClient, now: Date): Promise<number> {
-  const removed = await prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lte: now } } });
-  return removed.count;
+/**
+ * Forgets the keys whose 24 hours are over, as of `now` (the billing run,
+ * R8.6): set-based, at most `chunk` rows per statement so that no statement
+ * holds many locks or runs long. A key claimed again meanwhile has a new
+ * expiry and is kept (the expiry is checked again on the row deleted).
+ * Returns how many were removed.
+ */
+export async function purgeExpiredIdempotencyKeys(prisma: PrismaClient, now: Date, chunk = 10_000): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const [result] = await prisma.$queryRaw<{ selected: bigint; deleted: bigint }[]>`
+      WITH expired AS (
+        SELECT "workspaceId", "key" FROM "IdempotencyKey" WHERE "expiresAt" <= ${now} ORDER BY "expiresAt" LIMIT ${chunk}
+      ), deleted AS (
+        DELETE FROM "IdempotencyKey" AS k USING expired AS e
+        WHERE k."workspaceId" = e."workspaceId" AND k."key" = e."key" AND k."expiresAt" <= ${now}
+        RETURNING 1
+      )
+      SELECT (SELECT COUNT(*) FROM expired)::bigint AS selected, (SELECT COUNT(*) FROM deleted)::bigint AS deleted`;
+    removed += Number(result?.deleted ?? 0n);
+    if (Number(result?.selected ?? 0n) < chunk) return removed;
+  }
 }

@@ -114,7 +114,14 @@ describe("the billing run (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     ];
     const before = await snapshotTables(database.sql, tables);
     const second = await runAt(instant);
-    expect(second).toEqual({ subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 });
+    expect(second).toEqual({
+      subscriptionEvents: 0,
+      invoices: 0,
+      packagesExpired: 0,
+      packagesRenewed: 0,
+      statements: 0,
+      idempotencyKeysPurged: 0,
+    });
     expect(await snapshotTables(database.sql, tables)).toEqual(before);
   });
 
@@ -356,16 +363,41 @@ describe("the billing run (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
     await runAt(at("2029-03-02T11:05:00Z"));
     const statements = await database.prisma.usageStatement.findMany({
       where: { workspaceId: ws.id },
-      select: { hourStart: true, credits: true, lines: { select: { operationType: true, operations: true, credits: true, source: true } } },
+      select: {
+        hourStart: true,
+        sequence: true,
+        credits: true,
+        lines: { select: { operationType: true, operations: true, credits: true, source: true, description: true } },
+      },
     });
     expect(statements).toHaveLength(1);
-    expect(statements[0]!.hourStart).toEqual(at("2029-03-02T10:00:00Z"));
-    expect(statements[0]!.credits).toBe(32n * 2_400n);
+    expect(statements[0]).toMatchObject({ hourStart: at("2029-03-02T10:00:00Z"), sequence: 1, credits: 32n * 2_400n });
+    // Each line its own operations and exact credits: 1,000 free + 32 × 2,400 from included; 10 free searches.
     expect(statements[0]!.lines).toEqual(
       expect.arrayContaining([
-        { operationType: "predict", operations: 1_032n, credits: 76_800n, source: "INCLUDED" },
-        { operationType: "search", operations: 10n, credits: 0n, source: "INCLUDED" },
+        {
+          operationType: "predict",
+          operations: 1_000n,
+          credits: 0n,
+          source: null,
+          description: "Predict: 1,000 operations in the free tier, no charge",
+        },
+        {
+          operationType: "predict",
+          operations: 32n,
+          credits: 76_800n,
+          source: "INCLUDED",
+          description: "Predict: 32 operations, 76,800 credits from included credits",
+        },
+        {
+          operationType: "search",
+          operations: 10n,
+          credits: 0n,
+          source: null,
+          description: "Search: 10 operations in the free tier, no charge",
+        },
       ]),
     );
+    expect(statements[0]!.lines).toHaveLength(3);
   });
 });

@@ -199,6 +199,41 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
     expect(sum(rollups.map((r) => r.requests))).toBe(3n);
     expect(sum(rollups.map((r) => r.includedCredits + r.prepaidCredits))).toBe(4_800n);
   });
+
+  it("R8.1 the rollup keeps operations per source (an operation split between two counts for the one that completed it)", async () => {
+    const ws = await makeWorkspace(database.prisma, { now: NOW, included: 5_000n, prepaid: 100_000n });
+    await debitBatchOn(database, [request(ws.id, 1003n)], context);
+    const hour = new Date("2026-11-10T12:00:00.000Z");
+    await debitBatchOn(database, [request(ws.id, 1n)], context); // the same row again
+    const [row] = await database.prisma.usageRollupHourly.findMany({
+      where: { workspaceId: ws.id, hour },
+      select: {
+        requests: true,
+        operations: true,
+        includedCredits: true,
+        prepaidCredits: true,
+        freeOperations: true,
+        includedOperations: true,
+        prepaidOperations: true,
+        packageOperations: true,
+        flexOperations: true,
+        unstated: true,
+      },
+    });
+    // 1,000 free; 3 × 2,400: included 5,000 completes 2 and starts the third, prepaid completes it; then 1 more from prepaid.
+    expect(row).toEqual({
+      requests: 2n,
+      operations: 1_004n,
+      includedCredits: 5_000n,
+      prepaidCredits: 2_200n + 2_400n,
+      freeOperations: 1_000n,
+      includedOperations: 2n,
+      prepaidOperations: 2n,
+      packageOperations: 0n,
+      flexOperations: 0n,
+      unstated: true,
+    });
+  });
   it("R9.1 a revoked key is refused by the debit itself (whatever an API cache believed) and charges nothing", async () => {
     const ws = await makeWorkspace(database.prisma, { now: NOW, included: 10_000_000n });
     const key = await database.prisma.apiKey.create({

@@ -1,12 +1,14 @@
 import "server-only";
 
-// The billing run (R8.6): every job due as of an instant. Each job is
+// The billing run (R8.6): every job due as of an instant — subscription
+// periods, packages, hourly statements, expired idempotency keys. Each job is
 // idempotent and commits in small transactions, so that running it twice for
 // the same instant changes nothing and a run that crashed halfway completes
 // on the next run without duplicating anything.
 import { packageLine } from "@/lib/billing/invoice-lines";
 import { packageExpiry } from "@/lib/billing/packages";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { purgeExpiredIdempotencyKeys } from "@/lib/db/idempotency";
 import { createInvoice } from "@/lib/db/invoices";
 import { expirePackage, grantPackage } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
@@ -28,6 +30,8 @@ export interface BillingRunSummary {
   packagesExpired: number;
   packagesRenewed: number;
   statements: number;
+  /** Idempotency keys older than 24 h, forgotten (R9.1). */
+  idempotencyKeysPurged: number;
 }
 
 /** The lock that keeps two billing runs (instances, or the command and the server) from running at once. */
@@ -35,7 +39,14 @@ export const BILLING_RUN_LOCK = 727_073_691;
 
 export async function runBilling(prisma: PrismaClient, options: BillingRunOptions): Promise<BillingRunSummary> {
   const log = options.log ?? (() => {});
-  const summary: BillingRunSummary = { subscriptionEvents: 0, invoices: 0, packagesExpired: 0, packagesRenewed: 0, statements: 0 };
+  const summary: BillingRunSummary = {
+    subscriptionEvents: 0,
+    invoices: 0,
+    packagesExpired: 0,
+    packagesRenewed: 0,
+    statements: 0,
+    idempotencyKeysPurged: 0,
+  };
 
   // 1. Periods: renewals, annual grants, resets and forfeits, downgrades, cancellations, flex invoices.
   const concurrency = Math.max(1, options.concurrency ?? 1);
@@ -146,6 +157,10 @@ export async function runBilling(prisma: PrismaClient, options: BillingRunOption
   // 3. Hourly statements of usage (R8.1).
   summary.statements = await issueHourlyStatements(prisma, options.now);
   if (summary.statements > 0) log(`hourly statements: ${summary.statements}`);
+
+  // 4. Idempotency keys past their 24 hours (R9.1), in bounded chunks.
+  summary.idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(prisma, options.now);
+  if (summary.idempotencyKeysPurged > 0) log(`idempotency keys purged: ${summary.idempotencyKeysPurged}`);
 
   return summary;
 }

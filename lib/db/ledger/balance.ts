@@ -1,8 +1,11 @@
 import "server-only";
 
-// A workspace's balances by source, as the API and the dashboard show them.
+// A workspace's balances by source at an instant, as the metering API
+// reports them (R9.2, R9.5): the stored rows through the engine's one rule
+// for what is live (lib/billing/balances.ts), as the debit decision and the
+// dashboard read them.
+import { balanceSnapshot, type BalanceSnapshot } from "@/lib/billing/balances";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import type { BalanceSnapshot } from "./debit-types";
 
 export async function readBalanceSnapshot(prisma: PrismaClient, workspaceId: string, at: Date): Promise<BalanceSnapshot> {
   const [balance, packages] = await Promise.all([
@@ -11,22 +14,9 @@ export async function readBalanceSnapshot(prisma: PrismaClient, workspaceId: str
       select: { included: true, includedExpiresAt: true, prepaid: true, flexUsed: true },
     }),
     prisma.packagePurchase.findMany({
-      where: { workspaceId, status: "ACTIVE", expiresAt: { gt: at }, remainingOperations: { gt: 0n } },
-      orderBy: { expiresAt: "asc" },
+      where: { workspaceId, status: "ACTIVE" },
       select: { id: true, remainingOperations: true, expiresAt: true, operationType: { select: { code: true } } },
     }),
   ]);
-  const includedLive = balance.includedExpiresAt === null || balance.includedExpiresAt > at;
-  return {
-    included: includedLive ? balance.included : 0n,
-    includedExpiresAt: balance.includedExpiresAt,
-    prepaid: balance.prepaid,
-    flexUsed: balance.flexUsed,
-    packages: packages.map((p) => ({
-      id: p.id,
-      operationType: p.operationType.code,
-      remainingOperations: p.remainingOperations,
-      expiresAt: p.expiresAt,
-    })),
-  };
+  return balanceSnapshot(balance, packages, at, (pkg) => pkg.operationType.code);
 }

@@ -2,6 +2,7 @@ import "server-only";
 
 // Reads for the customer dashboard (R10). Every query names the workspace:
 // it is the first column of every workspace-owned key.
+import { balanceSnapshot, isIncludedLive, livePackages } from "@/lib/billing/balances";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -33,16 +34,33 @@ const purchaseSelect = {
   operationType: { select: { code: true, name: true } },
 } as const;
 
-/** R6.2: package quotas still usable at `at`, the one that expires first first. */
+/** R6.1, R6.2: package quotas still usable at `at` (the engine's live-package rule), the one that expires first first. */
 export async function listActivePackagePurchases(db: Reader, workspaceId: string, at: Date) {
-  return db.packagePurchase.findMany({
-    where: { workspaceId, status: "ACTIVE", expiresAt: { gt: at } },
-    orderBy: { expiresAt: "asc" },
-    select: purchaseSelect,
-  });
+  const purchases = await db.packagePurchase.findMany({ where: { workspaceId, status: "ACTIVE" }, select: purchaseSelect });
+  return livePackages(purchases, at);
 }
 
 export type PackagePurchaseRow = Awaited<ReturnType<typeof listActivePackagePurchases>>[number];
+
+/**
+ * R10 Overview: the balance of every source at `at` — the same numbers the
+ * metering API reports at that instant (both go through
+ * lib/billing/balances.ts) — with the package rows the cards show. `opened`:
+ * the billing engine has written this period's included credits;
+ * `includedExpired`: their period has ended and the reset has not run yet.
+ */
+export async function getLiveBalances(db: Reader, workspaceId: string, at: Date) {
+  const [row, packages] = await Promise.all([getCreditBalance(db, workspaceId), listActivePackagePurchases(db, workspaceId, at)]);
+  if (!row) return { balance: null, packages };
+  return {
+    balance: {
+      ...balanceSnapshot(row, packages, at, (pkg) => pkg.operationType.code),
+      opened: row.included > 0n || row.includedExpiresAt !== null,
+      includedExpired: !isIncludedLive(row.includedExpiresAt, at),
+    },
+    packages,
+  };
+}
 
 /** Every package the workspace bought, newest first. */
 export async function listPackagePurchases(db: Reader, workspaceId: string, take = 50) {
@@ -249,7 +267,8 @@ export async function getInvoiceByNumber(db: Reader, workspaceId: string, number
       createdAt: true,
       lines: {
         orderBy: { position: "asc" },
-        select: { id: true, description: true, source: true, rule: true, quantity: true, credits: true, amountCents: true },
+        // Not `rule`: the rule number is for code and support, never shown to the customer.
+        select: { id: true, description: true, source: true, quantity: true, credits: true, amountCents: true },
       },
     },
   });

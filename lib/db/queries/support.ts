@@ -2,6 +2,7 @@ import "server-only";
 
 // Reads for the support console (R11). Staff see accounts, never card
 // numbers or API key secrets: no query here selects a secret hash.
+import { liveIncluded } from "@/lib/billing/balances";
 import type { Tx } from "@/lib/db";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -63,10 +64,14 @@ export async function searchAccounts(db: Reader, query: string) {
 
 export type AccountSearchResult = Awaited<ReturnType<typeof searchAccounts>>[number];
 
-/** Everything the account page shows, read-only. Null when no such workspace. */
-export async function getAccount(db: Reader, workspaceId: string, recent = { invoices: 10, auditLog: 25 }) {
+/**
+ * Everything the account page shows at `at`, read-only. Null when no such
+ * workspace. The included balance is what can pay at `at` (the engine's rule,
+ * lib/billing/balances.ts), as the customer and the API see it.
+ */
+export async function getAccount(db: Reader, workspaceId: string, at: Date, recent = { invoices: 10, auditLog: 25 }) {
   if (!isUuid(workspaceId)) return null;
-  return db.workspace.findUnique({
+  const account = await db.workspace.findUnique({
     where: { id: workspaceId },
     select: {
       id: true,
@@ -123,6 +128,8 @@ export async function getAccount(db: Reader, workspaceId: string, recent = { inv
       },
     },
   });
+  if (!account?.balance) return account;
+  return { ...account, balance: { ...account.balance, included: liveIncluded(account.balance, at) } };
 }
 
 export type Account = NonNullable<Awaited<ReturnType<typeof getAccount>>>;

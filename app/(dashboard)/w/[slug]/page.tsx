@@ -8,7 +8,7 @@ import { PageHeader, Section } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { getCreditBalance, listActivePackagePurchases } from "@/lib/db/queries/dashboard";
+import { getLiveBalances } from "@/lib/db/queries/dashboard";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -22,10 +22,8 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
   const { slug } = await params;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [balance, packages] = await Promise.all([
-    getCreditBalance(prisma, ctx.workspace.id),
-    listActivePackagePurchases(prisma, ctx.workspace.id, now()),
-  ]);
+  // The balances at this instant, as the API would report them.
+  const { balance, packages } = await getLiveBalances(prisma, ctx.workspace.id, now());
 
   const base = `/w/${ctx.workspace.slug}`;
   const state = {
@@ -83,7 +81,8 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
             plan={ctx.plan}
             remaining={balance?.included ?? 0n}
             resetsAt={balance?.includedExpiresAt ?? ctx.subscription?.currentPeriodEnd ?? null}
-            opened={balance != null && (balance.included > 0n || balance.includedExpiresAt != null)}
+            opened={balance?.opened ?? false}
+            expired={balance?.includedExpired ?? false}
             planHref={`${base}/plan`}
           />
           <PackagesBalanceCard packages={packages} packagesHref={`${base}/packages`} />

@@ -18,6 +18,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Section } from "@/components/ui/page-header";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { requireStaff } from "@/lib/auth/access";
+import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { getAccount } from "@/lib/db/queries/support";
 import { formatCents } from "@/lib/money";
@@ -27,7 +28,7 @@ export const metadata: Metadata = { title: "Account · Support console" };
 export default async function SupportAccountPage({ params }: { params: Promise<{ workspaceId: string }> }) {
   await requireStaff();
   const { workspaceId } = await params;
-  const account = await getAccount(await db(), workspaceId);
+  const account = await getAccount(await db(), workspaceId, now());
   if (!account) notFound();
 
   const subscription = account.subscriptions[0] ?? null;

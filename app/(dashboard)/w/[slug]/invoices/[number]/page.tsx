@@ -71,10 +71,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ slug: 
         <TBody>
           {invoice.lines.map((line) => (
             <Tr key={line.id}>
-              <Td>
-                {line.description}
-                {line.rule ? <span className="ml-2 font-mono text-[12px] text-muted-foreground">{line.rule}</span> : null}
-              </Td>
+              <Td>{line.description}</Td>
               <Td>
                 {line.source ? <Badge tone="neutral">{sourceLabels[line.source]}</Badge> : <span className="text-muted-foreground">—</span>}
               </Td>
