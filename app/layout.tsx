@@ -2,8 +2,10 @@
 import "@fontsource-variable/inter";
 import "./globals.css";
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { ThemeScript } from "@/components/shell/theme-script";
+import { NONCE_HEADER } from "@/lib/http/security-headers";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -19,12 +21,15 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The CSP nonce the production server gave this response. Reading the request
+  // makes every page dynamic, which a per-response nonce needs.
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   return (
     // ThemeScript sets data-theme before first paint and before React hydrates, hence suppressHydrationWarning.
     <html lang="en" data-theme="light" suppressHydrationWarning>
       <body className="min-h-dvh bg-background text-foreground">
-        <ThemeScript />
+        <ThemeScript nonce={nonce} />
         <Providers>{children}</Providers>
       </body>
     </html>

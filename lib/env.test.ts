@@ -26,11 +26,23 @@ describe("environment (lib/env.ts)", () => {
     [{ CREDITS_PER_USD: "0" }, "CREDITS_PER_USD"],
     [{ GITHUB_ID: "abc" }, "GITHUB_ID and GITHUB_SECRET"],
     [{ STRIPE_SECRET_KEY: "sk_test_x" }, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"],
+    [{ TRUST_PROXY: "yes please" }, "TRUST_PROXY"],
   ])("fails naming the variable for %j", (source, name) => {
     expect(() => parseEnv(source)).toThrow(name);
   });
 
   it("accepts METERDESK_NOW as an ISO-8601 instant (R8.7)", () => {
     expect(parseEnv({ METERDESK_NOW: "2027-01-31T00:00:00Z" }).METERDESK_NOW).toBe("2027-01-31T00:00:00Z");
+  });
+
+  it.each([
+    [undefined, 0],
+    ["off", 0],
+    ["false", 0],
+    ["on", 1],
+    ["TRUE", 1],
+    ["2", 2],
+  ])("reads TRUST_PROXY=%s as %i trusted proxies (default: none, X-Forwarded-For ignored)", (value, hops) => {
+    expect(parseEnv({ TRUST_PROXY: value }).TRUST_PROXY).toBe(hops);
   });
 });

@@ -53,6 +53,23 @@ export const envSchema = z.object({
   METERDESK_BILLING_RUN: z.enum(["on", "off"]).default("on"),
   // Where the demo seed writes its API keys (R13).
   DEMO_KEYS_FILE: z.string().default(".data/demo-keys.json"),
+  // How many reverse proxies in front of the server append to X-Forwarded-For:
+  // "off" (default) uses the socket's peer address and ignores the header, "on" is 1 hop.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default("off")
+    .pipe(
+      z.union([
+        z.enum(["off", "false", "0"]).transform(() => 0),
+        z.enum(["on", "true"]).transform(() => 1),
+        z
+          .string()
+          .regex(/^[1-9]$/, 'must be "off", "on" or the number of proxies (1-9)')
+          .transform(Number),
+      ]),
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;

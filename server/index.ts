@@ -9,13 +9,25 @@
 // debit queue, key cache, rate limiter, activity counters) is kept on
 // globalThis, so this bundle and the Next.js bundles share it.
 //
+// Every request handed to Next.js gets, from here: the security headers with
+// a fresh CSP nonce (set on the request too, where Next.js reads it to put on
+// its scripts; lib/http/security-headers.ts), and the socket's peer address in
+// an internal header that the client cannot set (lib/http/client-address.ts).
+// This is done here rather than in a Next.js proxy (middleware): for a
+// request with a body, a proxy makes Next.js read the whole body, buffering up
+// to 10 MB, before the route runs.
+//
 // Built by scripts/build-server.mjs into .next/meterdesk/server.mjs.
 import http from "node:http";
 import { activity } from "@/lib/api/activity";
 import { internalErrorReply, newRequestId, performOperation } from "@/lib/api/metering";
 import { fromNodeRequest, sendReply } from "@/lib/api/node-transport";
+import { targetsPath } from "@/lib/api/request-path";
 import { startClock } from "@/lib/clock";
 import { closeDatabase } from "@/lib/db";
+import { env } from "@/lib/env";
+import { announcePeerStamping, stampPeerAddress } from "@/lib/http/client-address";
+import { isHttps, newNonce, NONCE_HEADER, securityHeaders } from "@/lib/http/security-headers";
 
 const OPERATIONS_PATH = "/api/v1/operations";
 
@@ -31,9 +43,16 @@ async function serveOperation(request: http.IncomingMessage, response: http.Serv
   }
 }
 
-function pathOf(url: string | undefined): string {
-  const query = url?.indexOf("?") ?? -1;
-  return query === -1 ? (url ?? "/") : url!.slice(0, query);
+/** What this server adds to every request and response that Next.js serves. */
+function prepareForNext(request: http.IncomingMessage, response: http.ServerResponse, appUrl: string | undefined) {
+  stampPeerAddress(request.headers, request.socket.remoteAddress);
+  const nonce = newNonce();
+  const headers = securityHeaders(nonce, isHttps(appUrl, request.headers["x-forwarded-proto"]));
+  // Next.js takes the nonce for its scripts from the request's policy; the client's own copies are dropped.
+  delete request.headers["content-security-policy-report-only"];
+  request.headers["content-security-policy"] = headers["content-security-policy"];
+  request.headers[NONCE_HEADER] = nonce;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 }
 
 async function main() {
@@ -47,10 +66,14 @@ async function main() {
   const app = next({ dev: false, dir, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const { APP_URL } = env();
+  announcePeerStamping();
 
   const server = http.createServer((request, response) => {
-    if (request.method === "POST" && pathOf(request.url) === OPERATIONS_PATH) void serveOperation(request, response);
-    else void handle(request, response);
+    // Every spelling Next.js would route to the operations handler ("/api/v1/./operations", "//api/…") comes here.
+    if (request.method === "POST" && targetsPath(request.url, OPERATIONS_PATH)) return void serveOperation(request, response);
+    prepareForNext(request, response, APP_URL);
+    void handle(request, response);
   });
   server.listen(port, hostname, () =>
     console.log(`▲ Meterdesk (Next.js) ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`),

@@ -23,11 +23,31 @@ export function jsonReply(status: number, body: string, headers: Record<string, 
 export function fromWebRequest(request: Request): ApiRequest {
   return {
     header: (name) => request.headers.get(name),
-    async text(limit) {
-      const raw = await request.text();
-      return Buffer.byteLength(raw) > limit ? null : raw;
-    },
+    text: (limit) => readTextUpTo(request.body, limit),
   };
+}
+
+/**
+ * The body as text when it is at most `limit` bytes, else null; reads chunk by
+ * chunk and stops (cancelling the stream) as soon as the limit is passed, so a
+ * long body is never held in memory. Decodes like Request.text() (UTF-8).
+ */
+export async function readTextUpTo(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | null> {
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel("body over the limit").catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 export function toWebResponse(reply: ApiReply): Response {

@@ -6,55 +6,39 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
-import { z } from "zod";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { normaliseEmail } from "@/lib/db/accounts";
-import {
-  createAuthSession,
-  findUserForSignIn,
-  findUserIdByOAuthAccount,
-  recordFailedSignIn,
-  recordSuccessfulSignIn,
-  revokeAuthSession,
-} from "@/lib/db/queries/users";
+import { createAuthSession, findUserIdByOAuthAccount, revokeAuthSession } from "@/lib/db/queries/users";
 import { env } from "@/lib/env";
-import { verifyPassword } from "./password";
+import { clientAddress } from "@/lib/http/client-address";
+import { withoutUnsafeCharacters } from "@/lib/names";
+import { safeRedirectUrl } from "./redirect";
 import { registerUser } from "./register";
 import { authSecret } from "./secret";
+import { liveSessionUser } from "./session-row";
+import { authorizeWithPassword } from "./sign-in";
 
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
 
-const credentialsSchema = z.object({
-  email: z.string().trim().email().max(320),
-  password: z.string().min(1).max(1024),
-});
-
-function minutesUntil(instant: Date, from: Date): number {
-  return Math.max(1, Math.ceil((instant.getTime() - from.getTime()) / 60_000));
+/** A cookie whose AuthSession row is revoked (signed out), expired or unknown: next-auth answers with no session and clears it. */
+class SessionEnded extends Error {
+  constructor() {
+    super("the session was signed out or has expired");
+  }
 }
 
-async function authorizeWithPassword(raw: unknown) {
-  const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const prisma = await db();
-  const at = now();
-  const user = await findUserForSignIn(prisma, normaliseEmail(parsed.data.email));
-  if (user?.lockedUntil && user.lockedUntil > at) {
-    throw new Error(`Too many failed sign-in attempts. Try again in ${minutesUntil(user.lockedUntil, at)} minutes.`);
-  }
-  const valid = await verifyPassword(user?.passwordHash ?? null, parsed.data.password);
-  if (!user || !valid) {
-    if (user) {
-      const lockedUntil = await recordFailedSignIn(prisma, user.id, at);
-      if (lockedUntil) {
-        throw new Error(`Too many failed sign-in attempts. Try again in ${minutesUntil(lockedUntil, at)} minutes.`);
-      }
-    }
-    return null;
-  }
-  await recordSuccessfulSignIn(prisma, user.id, at);
-  return { id: user.id, email: user.email, name: user.name };
+/** The headers next-auth hands to callbacks: a plain object with lower-case names. */
+function headerReader(headers: Record<string, unknown> | undefined) {
+  return (name: string) => {
+    const value = headers?.[name];
+    return typeof value === "string" ? value : null;
+  };
+}
+
+/** "Mallory\u202Egnp.exe" from a GitHub profile must not become a workspace name. */
+function displayNameFrom(profileName: string | null | undefined, email: string): string {
+  return (withoutUnsafeCharacters(profileName ?? "") || email.split("@")[0]!).slice(0, 80);
 }
 
 let cachedOptions: NextAuthOptions | undefined;
@@ -71,7 +55,8 @@ export function authOptions(): NextAuthOptions {
         id: "credentials",
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (credentials) => authorizeWithPassword(credentials),
+        authorize: (credentials, request) =>
+          authorizeWithPassword(credentials, { address: clientAddress(headerReader(request?.headers), env().TRUST_PROXY), at: now() }),
       }),
       ...(GITHUB_ID && GITHUB_SECRET ? [GitHubProvider({ clientId: GITHUB_ID, clientSecret: GITHUB_SECRET })] : []),
     ],
@@ -89,7 +74,7 @@ export function authOptions(): NextAuthOptions {
             data: { userId: existing.id, provider: "github", providerAccountId: account.providerAccountId },
           });
         } else {
-          const name = user.name ?? email.split("@")[0]!;
+          const name = displayNameFrom(user.name, email);
           await registerUser(
             {
               name,
@@ -103,8 +88,17 @@ export function authOptions(): NextAuthOptions {
         }
         return true;
       },
+      // Only ever to our own pages (a callbackUrl like "/\t/evil.example" is another site).
+      redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
+      },
       async jwt({ token, user, account }) {
-        if (!user) return token;
+        // Every read of the session (/api/auth/session, getServerSession) checks its AuthSession row:
+        // a cookie kept from before signing out gets no session.
+        if (!user) {
+          if (typeof token.sid !== "string" || !(await liveSessionUser(token.sid))) throw new SessionEnded();
+          return token;
+        }
         const prisma = await db();
         const userId =
           account?.provider === "github" ? await findUserIdByOAuthAccount(prisma, "github", account.providerAccountId) : user.id;
@@ -115,6 +109,16 @@ export function authOptions(): NextAuthOptions {
       async session({ session, token }) {
         return { ...session, sid: token.sid } as typeof session;
       },
+    },
+    logger: {
+      error(code, metadata) {
+        if (code === "JWT_SESSION_ERROR" && metadata instanceof SessionEnded) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
     },
     events: {
       async signOut({ token }) {

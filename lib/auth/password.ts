@@ -13,12 +13,14 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 // Verified against when the email is unknown, so that a wrong email costs the
-// same time as a wrong password and does not reveal which accounts exist.
+// same time as a wrong password and does not reveal which accounts exist. It
+// is made on the first verify of any kind, so that no first unknown email
+// pays for it alone.
 let dummyHash: Promise<string> | undefined;
 
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  dummyHash ??= hashPassword("meterdesk-timing-equaliser");
   if (!storedHash) {
-    dummyHash ??= hashPassword("meterdesk-timing-equaliser");
     await verify(await dummyHash, password).catch(() => false);
     return false;
   }

@@ -8,6 +8,7 @@ import { FREE_PLAN_CODE } from "@/lib/catalog/schema";
 import type { Tx } from "@/lib/db";
 import { startIncludedPeriod } from "@/lib/db/ledger/grants";
 import type { MemberRole, StaffRole } from "@/lib/generated/prisma/client";
+import { assertSafeName } from "@/lib/names";
 
 export class EmailTakenError extends Error {
   constructor() {
@@ -44,6 +45,8 @@ export interface NewUser {
 }
 
 export async function createUser(tx: Tx, user: NewUser) {
+  // Behind the forms' own check: names are shown to others, so no control or text-direction characters.
+  assertSafeName(user.name, "The user's name");
   const email = normaliseEmail(user.email);
   const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
   if (existing) throw new EmailTakenError();
@@ -63,6 +66,7 @@ export interface NewWorkspace {
 
 /** A workspace with its owner, its subscription and first period, and an empty balance. */
 export async function createWorkspace(tx: Tx, input: NewWorkspace) {
+  assertSafeName(input.name, "The workspace name");
   const plan = await tx.plan.findUnique({
     where: { code: input.planCode ?? FREE_PLAN_CODE },
     select: {

@@ -7,11 +7,11 @@ import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 
-/** Only same-origin paths: a callbackUrl must never send people to another site. */
-export function safeCallbackUrl(value: string | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
+/** Where to go after signing in: the callbackUrl when it is one of our pages, else home (never another site). */
+function callbackPath(value: string | null): string {
+  return safeRedirectPath(value, window.location.origin);
 }
 
 function readableError(error: string): string {
@@ -49,7 +49,7 @@ export function SignInForm({ githubEnabled }: { githubEnabled: boolean }) {
         setPending(false);
         return;
       }
-      router.replace(safeCallbackUrl(searchParams.get("callbackUrl")));
+      router.replace(callbackPath(searchParams.get("callbackUrl")));
       router.refresh();
     } catch {
       setError("Could not reach the server. Try again.");
@@ -64,7 +64,7 @@ export function SignInForm({ githubEnabled }: { githubEnabled: boolean }) {
           <Button
             variant="secondary"
             className="h-10 w-full"
-            onClick={() => void signIn("github", { callbackUrl: safeCallbackUrl(searchParams.get("callbackUrl")) })}
+            onClick={() => void signIn("github", { callbackUrl: callbackPath(searchParams.get("callbackUrl")) })}
           >
             <GitHubMark />
             Continue with GitHub

@@ -6,10 +6,10 @@ import { z } from "zod";
 import { workspaceAction, type ActionResult } from "@/lib/actions/safe-action";
 import { db } from "@/lib/db";
 import { renameWorkspace } from "@/lib/db/workspace-settings";
+import { nameField } from "@/lib/names";
 
-const renameSchema = z.object({
-  name: z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters."),
-});
+// The name is shown to teammates and support staff: no control or text-direction characters.
+const renameSchema = z.object({ name: nameField("Enter a name.") });
 
 const rename = workspaceAction("owner", renameSchema, async ({ name }, ctx) => {
   const result = await renameWorkspace(await db(), {

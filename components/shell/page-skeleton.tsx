@@ -1,7 +1,8 @@
-// Shown inside the shell while a dashboard page loads.
+// The skeleton of a dashboard page while it loads (the loading.tsx of each
+// section renders it inside the shell).
 import { Skeleton } from "@/components/ui/skeleton";
 
-export default function DashboardLoading() {
+export function PageSkeleton() {
   return (
     <div role="status" aria-live="polite" aria-busy="true">
       <span className="sr-only">Loading…</span>

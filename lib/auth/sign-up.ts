@@ -1,0 +1,64 @@
+import "server-only";
+
+// Sign-up with email and password: validates, counts the attempt against the
+// address's limit, creates the user and a Free workspace (R4.1). A refused
+// sign-up creates nothing.
+//
+// "An account with this email already exists" is said on purpose (most
+// products do; docs/SECURITY.md weighs it): the per-address limit keeps it
+// from being a fast way to learn which emails have accounts.
+import { z } from "zod";
+import { fieldErrorsOf } from "@/lib/actions/safe-action";
+import { EmailTakenError } from "@/lib/db/accounts";
+import { nameField } from "@/lib/names";
+import { admitAuthAttempt, TOO_MANY_ATTEMPTS_MESSAGE } from "./attempt-limit";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
+import { registerUser } from "./register";
+
+export type SignUpState = {
+  ok?: boolean;
+  error?: string;
+  fieldErrors?: Partial<Record<"name" | "email" | "password" | "workspaceName", string[]>>;
+  email?: string;
+};
+
+const signUpSchema = z.object({
+  name: nameField("Enter your name."),
+  email: z.string().trim().toLowerCase().email("Enter a valid email address, like you@company.com.").max(320),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200, "Use at most 200 characters."),
+  workspaceName: nameField("Name your workspace, e.g. your company."),
+});
+
+export interface SignUpAttempt {
+  /** The client's address (lib/http/client-address.ts), null when unknown. */
+  address: string | null;
+  at: Date;
+}
+
+export async function signUpWithPassword(raw: Record<string, unknown>, { address, at }: SignUpAttempt): Promise<SignUpState> {
+  const parsed = signUpSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { error: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  }
+  // Counted once the form is valid: the attempts that could create an account or learn that one exists.
+  const admitted = await admitAuthAttempt("sign-up", address, at);
+  if (!admitted.allowed) return { error: TOO_MANY_ATTEMPTS_MESSAGE };
+  const { name, email, password, workspaceName } = parsed.data;
+  try {
+    await registerUser({ name, email, workspaceName, passwordHash: await hashPassword(password) }, at);
+  } catch (error) {
+    if (error instanceof EmailTakenError || isUniqueViolation(error)) {
+      return {
+        fieldErrors: { email: ["An account with this email already exists. Sign in instead."] },
+        error: "This email is already registered.",
+      };
+    }
+    console.error("[sign-up] failed", error);
+    return { error: "We could not create your account. Nothing was saved; please try again." };
+  }
+  return { ok: true, email };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
