@@ -4,6 +4,7 @@ import "server-only";
 // only its SHA-256 is stored), revoke, and the lookup the metering API
 // authenticates with. Every change writes its audit row in the same
 // transaction (R11).
+import { UNSAFE_NAME_MESSAGE, unsafeNameCharacter } from "@/lib/names";
 import type { PrismaClient, Tx } from "@/lib/db";
 import { generateApiKey } from "@/lib/api-keys/key";
 import { writeAudit, type Actor } from "./audit";
@@ -30,7 +31,7 @@ export function normalizeApiKeyName(raw: string): string {
   const name = raw.trim();
   if (name.length === 0) throw new ApiKeyError("invalid-name", "Enter a name for the key.");
   if (name.length > API_KEY_NAME_MAX) throw new ApiKeyError("invalid-name", `Use at most ${API_KEY_NAME_MAX} characters.`);
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new ApiKeyError("invalid-name", "Use letters, numbers, spaces and punctuation only.");
+  if (unsafeNameCharacter(name) !== null) throw new ApiKeyError("invalid-name", UNSAFE_NAME_MESSAGE);
   return name;
 }
 

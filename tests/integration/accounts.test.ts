@@ -4,15 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCatalog } from "@/lib/catalog/schema";
 import { createUser, createWorkspace, EmailTakenError } from "@/lib/db/accounts";
 import { syncCatalog } from "@/lib/db/catalog";
-import {
-  createAuthSession,
-  findSessionUser,
-  LOCKOUT_MS,
-  MAX_FAILED_SIGN_INS,
-  recordFailedSignIn,
-  recordSuccessfulSignIn,
-  revokeAuthSession,
-} from "@/lib/db/queries/users";
+import { createAuthSession, findSessionUser, revokeAuthSession } from "@/lib/db/queries/users";
 import { findMembershipBySlug } from "@/lib/db/queries/workspaces";
 import { renameWorkspace } from "@/lib/db/workspace-settings";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
@@ -86,24 +78,6 @@ describe("accounts, workspaces and sessions", () => {
     const { workspace } = await newOwner();
     const stranger = await newOwner();
     expect(await findMembershipBySlug(database.prisma, stranger.user.id, workspace.slug)).toBeNull();
-  });
-
-  it(`locks an account for 15 minutes after ${MAX_FAILED_SIGN_INS} wrong passwords in a row`, async () => {
-    const { user } = await newOwner();
-    for (let i = 1; i < MAX_FAILED_SIGN_INS; i += 1) {
-      expect(await recordFailedSignIn(database.prisma, user.id, NOW)).toBeNull();
-    }
-    const lockedUntil = await recordFailedSignIn(database.prisma, user.id, NOW);
-    expect(lockedUntil?.getTime()).toBe(NOW.getTime() + LOCKOUT_MS);
-    const row = await database.prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { lockedUntil: true } });
-    expect(row.lockedUntil?.getTime()).toBe(NOW.getTime() + LOCKOUT_MS);
-  });
-
-  it("a successful sign-in resets the count of failures", async () => {
-    const { user } = await newOwner();
-    for (let i = 1; i < MAX_FAILED_SIGN_INS; i += 1) await recordFailedSignIn(database.prisma, user.id, NOW);
-    await recordSuccessfulSignIn(database.prisma, user.id, NOW);
-    expect(await recordFailedSignIn(database.prisma, user.id, NOW)).toBeNull();
   });
 
   it("a revoked or expired session no longer names its user", async () => {

@@ -79,9 +79,9 @@ describe("API keys", () => {
     expect(JSON.stringify(audit)).not.toContain(key.secret.slice(key.prefix.length + 1));
   });
 
-  it("refuses a blank or too long name and creates nothing", async () => {
+  it("refuses a blank, too long, control or text-direction name and creates nothing", async () => {
     const { workspace, actor } = await newWorkspace();
-    for (const name of ["   ", "x".repeat(61), "tab\there"]) {
+    for (const name of ["   ", "x".repeat(61), "tab\there", "prod\u202Egnp.exe", "zero\u200Bwidth"]) {
       await expect(createApiKey(database.prisma, { workspaceId: workspace.id, name, actor, now: NOW })).rejects.toMatchObject({
         code: "invalid-name",
       });

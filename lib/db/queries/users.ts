@@ -1,34 +1,16 @@
 import "server-only";
 
-// Reads and writes of users for sign-in: lockout counters, sessions, OAuth links.
+// Reads and writes of users for sign-in: sessions, OAuth links. (The lockout
+// after wrong passwords is counted by email in lib/auth/lockout.ts, so that an
+// unknown email is locked out like a known one.)
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
-/** After this many wrong passwords in a row the account is locked for LOCKOUT_MS. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MS = 15 * 60_000;
-
 export function findUserForSignIn(prisma: PrismaClient, email: string) {
-  return prisma.user.findUnique({
-    where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true, lockedUntil: true, failedSignIns: true },
-  });
-}
-
-/** Counts a wrong password; the fifth in a row locks the account. Returns the lock end, if any. */
-export async function recordFailedSignIn(prisma: PrismaClient, userId: string, now: Date): Promise<Date | null> {
-  const user = await prisma.user.update({
-    where: { id: userId },
-    data: { failedSignIns: { increment: 1 } },
-    select: { failedSignIns: true },
-  });
-  if (user.failedSignIns < MAX_FAILED_SIGN_INS) return null;
-  const lockedUntil = new Date(now.getTime() + LOCKOUT_MS);
-  await prisma.user.update({ where: { id: userId }, data: { failedSignIns: 0, lockedUntil } });
-  return lockedUntil;
+  return prisma.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
 }
 
 export async function recordSuccessfulSignIn(prisma: PrismaClient, userId: string, now: Date): Promise<void> {
-  await prisma.user.update({ where: { id: userId }, data: { failedSignIns: 0, lockedUntil: null, lastSignInAt: now } });
+  await prisma.user.update({ where: { id: userId }, data: { lastSignInAt: now } });
 }
 
 export function createAuthSession(prisma: PrismaClient, userId: string, expiresAt: Date) {

@@ -7,6 +7,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionError, workspaceAction, type ActionResult } from "@/lib/actions/safe-action";
 import { db } from "@/lib/db";
+import { UNSAFE_NAME_MESSAGE, unsafeNameCharacter } from "@/lib/names";
 import { API_KEY_NAME_MAX, ApiKeyError, createApiKey, revokeApiKey } from "@/lib/db/api-keys";
 
 const createSchema = z.object({
@@ -15,7 +16,7 @@ const createSchema = z.object({
     .trim()
     .min(1, "Enter a name for the key.")
     .max(API_KEY_NAME_MAX, `Use at most ${API_KEY_NAME_MAX} characters.`)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, "Use letters, numbers, spaces and punctuation only."),
+    .refine((name) => unsafeNameCharacter(name) === null, UNSAFE_NAME_MESSAGE),
 });
 
 const revokeSchema = z.object({ keyId: z.uuid("Choose a key to revoke.") });
