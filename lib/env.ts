@@ -53,6 +53,26 @@ export const envSchema = z.object({
   METERDESK_BILLING_RUN: z.enum(["on", "off"]).default("on"),
   // Where the demo seed writes its API keys (R13).
   DEMO_KEYS_FILE: z.string().default(".data/demo-keys.json"),
+  // Arrears (R8.3–R8.5): the days after a failed payment on which it is tried
+  // again, the grace and retention periods, and how long before each
+  // transition the owners are warned.
+  DUNNING_RETRY_DAYS: z
+    .string()
+    .trim()
+    .default("1,3,5,7")
+    .pipe(
+      z
+        .string()
+        .regex(/^(\d{1,3}(,\d{1,3})*)?$/, 'must be days after the failure, such as "1,3,5,7" (empty: no retries)')
+        .transform((value) => (value === "" ? [] : value.split(",").map(Number)))
+        .refine((days) => days.every((day, i) => day >= 1 && (i === 0 || day > days[i - 1]!)), "must be increasing days of 1 or more"),
+    ),
+  GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  ARREARS_WARNING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+  // Email (R13): the sender address, and where messages go without SMTP_URL.
+  EMAIL_FROM: z.string().trim().min(3).default("Meterdesk <billing@meterdesk.local>"),
+  OUTBOX_DIR: z.string().trim().min(1).default(".data/outbox"),
   // How many reverse proxies in front of the server append to X-Forwarded-For:
   // "off" (default) uses the socket's peer address and ignores the header, "on" is 1 hop.
   TRUST_PROXY: z
