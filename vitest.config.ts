@@ -8,11 +8,19 @@
 //   http-pglite — real HTTP against the production build on the embedded
 //                 default (a PGlite folder, the in-process rate limiter).
 // Each integration file opens its own database, so files run in parallel.
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const integration = ["tests/integration/**/*.test.ts"];
+// Integration tests write nothing into the app's own .data folder: a fixed session secret
+// (unsubscribe links are signed with it) and an outbox folder of their own.
+const integrationEnv = {
+  AUTH_SECRET: "integration-tests-only-secret-0123456789abcdef",
+  OUTBOX_DIR: path.join(os.tmpdir(), "meterdesk-test-outbox"),
+};
 
 export default defineConfig({
   resolve: {
@@ -61,12 +69,12 @@ export default defineConfig({
           // Races between connections need a real server, and Redis is a real server too:
           // those files run in the PostgreSQL project only.
           exclude: ["tests/integration/**/*.postgres.test.ts", "tests/integration/**/*.redis.test.ts"],
-          env: { TEST_DB: "pglite" },
+          env: { TEST_DB: "pglite", ...integrationEnv },
         },
       },
       {
         extends: true,
-        test: { name: "postgres", environment: "node", include: integration, env: { TEST_DB: "postgres" } },
+        test: { name: "postgres", environment: "node", include: integration, env: { TEST_DB: "postgres", ...integrationEnv } },
       },
       {
         // Real HTTP against the production build (run `next build` first) on PostgreSQL and Redis.

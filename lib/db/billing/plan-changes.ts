@@ -5,6 +5,7 @@ import "server-only";
 // the period end, undoing a cancellation, and the preview of the next invoice
 // shown before any of them is confirmed. Each change writes its audit row in
 // the same transaction.
+import { arrearsRefusal } from "@/lib/billing/arrears";
 import {
   classifyChange,
   planUpgrade,
@@ -79,6 +80,15 @@ export async function changePlan(
       const to = planTerms(target);
       const direction = classifyChange(state.plan, to);
       if (direction === "same") return { kind: "unchanged" } as const;
+      if (direction === "upgrade") {
+        // R8.3, R8.4: in arrears no plan can be subscribed to or upgraded (a downgrade only lowers what is owed).
+        const { billingState } = await tx.workspace.findUniqueOrThrow({ where: { id: input.workspaceId }, select: { billingState: true } });
+        const refusal = arrearsRefusal(
+          billingState,
+          state.plan.feeCents === 0 && state.plan.interval !== "YEAR" ? "subscribe" : "change_plan",
+        );
+        if (refusal) throw new PlanChangeError(refusal);
+      }
       const audit = { workspaceId: input.workspaceId, actor: input.actor, reason: input.reason, now: input.at };
 
       if (direction === "downgrade") {

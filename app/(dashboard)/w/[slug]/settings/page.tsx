@@ -11,8 +11,10 @@ import { PageHeader, Section } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/lib/auth/access";
 import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { noticePreferences } from "@/lib/db/notices";
 import { getBillingSettings, listMembers } from "@/lib/db/queries/dashboard";
 import { formatCents } from "@/lib/money";
+import { NotificationSettings } from "./notification-settings";
 import { WorkspaceNameForm } from "./workspace-name-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -23,7 +25,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
   const { slug } = await params;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [members, settings] = await Promise.all([listMembers(prisma, ctx.workspace.id), getBillingSettings(prisma, ctx.workspace.id)]);
+  const [members, settings, preferences] = await Promise.all([
+    listMembers(prisma, ctx.workspace.id),
+    getBillingSettings(prisma, ctx.workspace.id),
+    noticePreferences(prisma, ctx.workspace.id, ctx.user.id),
+  ]);
   const canManage = can(ctx.role, "manage-billing");
   const isOwner = can(ctx.role, "owner");
 
@@ -97,6 +103,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
           ) : null}
         </Card>
       </Section>
+
+      <NotificationSettings slug={ctx.workspace.slug} preferences={preferences} receivesMoneyNotices={canManage} />
     </>
   );
 }
