@@ -9,6 +9,7 @@ import { authSecret } from "@/lib/auth/secret";
 import type { Database } from "@/lib/db/connect";
 import { BILLING_RUN_LOCK, runBilling, type BillingRunSummary } from "@/lib/db/billing/billing-run";
 import { env } from "@/lib/env";
+import { gatewayFor } from "@/lib/payments";
 
 export async function runBillingOnce(
   database: Database,
@@ -20,6 +21,7 @@ export async function runBillingOnce(
       now,
       creditsPerUsd: env().CREDITS_PER_USD,
       concurrency: database.target.kind === "postgres" ? 4 : 1,
+      gateway: gatewayFor(async () => database.prisma),
       log,
     }),
   );
@@ -38,5 +40,10 @@ export function formatSummary(summary: BillingRunSummary): string {
     `${summary.packagesExpired} packages expired`,
     `${summary.packagesRenewed} renewed`,
     `${summary.statements} hourly statements`,
+    `${summary.collectionAttempts} collection attempts (${summary.paymentsSucceeded} paid, ${summary.paymentsFailed} failed)`,
+    `${summary.autoTopUps} auto top-ups`,
+    `${summary.toRetention} to retention`,
+    `${summary.workspacesDeleted} deleted`,
+    `${summary.emailsSent} emails`,
   ].join(", ");
 }

@@ -73,6 +73,9 @@ export const envSchema = z.object({
   // Email (R13): the sender address, and where messages go without SMTP_URL.
   EMAIL_FROM: z.string().trim().min(3).default("Meterdesk <billing@meterdesk.local>"),
   OUTBOX_DIR: z.string().trim().min(1).default(".data/outbox"),
+  // Crash tests only (scripts/crash-test-payments.ts): "kill-after-charge" makes the
+  // process kill itself right after a successful charge, before it is settled.
+  METERDESK_FAULT: z.enum(["kill-after-charge"]).optional(),
   // How many reverse proxies in front of the server append to X-Forwarded-For:
   // "off" (default) uses the socket's peer address and ignores the header, "on" is 1 hop.
   TRUST_PROXY: z

@@ -6,6 +6,7 @@ import { database } from "@/lib/db";
 import { DebitQueue } from "@/lib/db/ledger/debit-queue";
 import { loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
 import { env } from "@/lib/env";
+import { nudgeAutoTopUp } from "@/lib/payments/auto-top-up-runner";
 
 const CATALOG_TTL_MS = 60_000;
 
@@ -38,5 +39,8 @@ export async function debitContext(): Promise<DebitContext> {
 }
 
 export async function debit(request: DebitRequest): Promise<DebitOutcome> {
-  return (await service()).queue.debit(request);
+  const outcome = await (await service()).queue.debit(request);
+  // After the commit, off the request's time (R7.2).
+  if (outcome.status === "charged" && outcome.autoTopUp) nudgeAutoTopUp(request.workspaceId);
+  return outcome;
 }

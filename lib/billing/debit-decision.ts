@@ -37,7 +37,16 @@ export interface SourceCredits {
 export type DebitRefusalReason = RefusalReason | "retention" | "unknown_workspace" | "unknown_operation_type" | "key_revoked";
 
 export type DebitOutcome =
-  | { status: "charged"; replayed: boolean; operations: bigint; credits: bigint; sources: SourceCredits; balance: BalanceSnapshot }
+  | {
+      status: "charged";
+      replayed: boolean;
+      operations: bigint;
+      credits: bigint;
+      sources: SourceCredits;
+      balance: BalanceSnapshot;
+      /** R7.2: this debit left prepaid below the auto top-up threshold (the runner charges, off the request's time). */
+      autoTopUp?: true;
+    }
   | { status: "refused"; reason: DebitRefusalReason; balance: BalanceSnapshot | null };
 
 /** The operation types and their tiers (R3.3: from the catalog). */
@@ -75,6 +84,8 @@ export interface LockedWorkspace {
   spendCapCents: number | null;
   /** R14.2: auto top-ups charged this flex period, in cents; they count against the spend cap with flex. */
   autoTopUpCentsThisPeriod: bigint;
+  /** R7.2: the auto top-up threshold while auto top-up is on and armed, else null. */
+  autoTopUpBelow?: bigint | null;
   /** Its package purchases with quota left (expired ones may be among them: the decision checks each at the request's instant). */
   packages: LockedPackage[];
 }
@@ -321,6 +332,7 @@ export function decideDebits(state: LockedDebitState, requests: readonly DebitRe
     addToRollup(rollups, request, type.id, rating.credits, sources, allocation.operations);
 
     replays.set(replayKey, { operations: request.operations, credits: rating.credits, sources });
+    const below = ws.autoTopUpBelow ?? null;
     outcomes.push({
       status: "charged",
       replayed: false,
@@ -328,6 +340,7 @@ export function decideDebits(state: LockedDebitState, requests: readonly DebitRe
       credits: rating.credits,
       sources,
       balance: snapshot(ws, request.at),
+      ...(below !== null && sources.prepaid > 0n && ws.prepaid < below ? { autoTopUp: true as const } : {}),
     });
   }
 

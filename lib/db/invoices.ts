@@ -70,6 +70,8 @@ export async function createInvoice(
       paidAt: status === "PAID" ? input.at : null,
       idempotencyKey: input.idempotencyKey,
       createdAt: input.at,
+      // R8.3: an open invoice is charged to the card on file as soon as it opens.
+      nextCollectionAt: status === "OPEN" ? input.at : null,
     },
     select: { id: true, number: true, totalCents: true },
   });
@@ -96,7 +98,19 @@ export async function markInvoicePaid(
 ): Promise<boolean> {
   const updated = await tx.invoice.updateMany({
     where: { workspaceId: input.workspaceId, id: input.invoiceId, status: "OPEN" },
-    data: { status: "PAID", paidAt: input.at, paymentRef: input.paymentRef },
+    data: { status: "PAID", paidAt: input.at, paymentRef: input.paymentRef, nextCollectionAt: null },
+  });
+  return updated.count === 1;
+}
+
+/**
+ * Voids an open invoice: it is no longer owed and never collected again
+ * (a payment already in flight settles without marking it paid).
+ */
+export async function voidInvoice(tx: Tx, input: { workspaceId: string; invoiceId: string; at: Date }): Promise<boolean> {
+  const updated = await tx.invoice.updateMany({
+    where: { workspaceId: input.workspaceId, id: input.invoiceId, status: { in: ["OPEN", "DRAFT"] } },
+    data: { status: "VOID", voidedAt: input.at, nextCollectionAt: null },
   });
   return updated.count === 1;
 }

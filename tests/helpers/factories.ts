@@ -8,6 +8,7 @@ import { createUser, createWorkspace } from "@/lib/db/accounts";
 import { syncCatalog } from "@/lib/db/catalog";
 import { grantPackage, grantPrepaid, startIncludedPeriod } from "@/lib/db/ledger/grants";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { testCustomerId, type CardBehaviour } from "@/lib/payments/test-gateway";
 
 export const catalogFile = JSON.parse(fs.readFileSync(path.join(process.cwd(), "prisma/catalog.json"), "utf8"));
 
@@ -22,7 +23,8 @@ export interface WorkspaceOptions {
   includedExpiresAt?: Date | null;
   prepaid?: bigint;
   flexEnabled?: boolean;
-  card?: boolean;
+  /** A card on file of the built-in test gateway: true succeeds; or what its charges do. */
+  card?: boolean | CardBehaviour;
   billingState?: "GOOD" | "GRACE" | "RETENTION";
   spendCapCents?: number | null;
   packages?: { code: string; expiresAt: Date; operations?: bigint }[];
@@ -48,20 +50,7 @@ export async function makeWorkspace(prisma: PrismaClient, options: WorkspaceOpti
       spendCapCents: options.spendCapCents ?? null,
     },
   });
-  if (options.card) {
-    await prisma.paymentMethod.create({
-      data: {
-        workspaceId: workspace.id,
-        gateway: "test",
-        externalId: `pm_${tag}`,
-        brand: "visa",
-        last4: "4242",
-        expMonth: 12,
-        expYear: 2030,
-        isDefault: true,
-      },
-    });
-  }
+  if (options.card) await putCard(prisma, workspace.id, options.card === true ? "succeed" : options.card, options.now);
   await prisma.$transaction(async (tx) => {
     const period = await tx.subscriptionPeriod.findFirstOrThrow({
       where: { workspaceId: workspace.id },
@@ -104,4 +93,37 @@ export async function makeWorkspace(prisma: PrismaClient, options: WorkspaceOpti
     }
   });
   return workspace;
+}
+
+const LAST4: Record<CardBehaviour, string> = { succeed: "4242", decline: "0002", insufficient_funds: "9995", authenticate: "3184" };
+
+/** Saves a test-gateway card as the workspace's card on file (replacing any other), as the card form does. */
+export async function putCard(prisma: PrismaClient, workspaceId: string, behaviour: CardBehaviour, now: Date) {
+  const id = `tgpm_${randomUUID().replaceAll("-", "")}`;
+  await prisma.testGatewayCard.create({
+    data: {
+      id,
+      customerId: testCustomerId(workspaceId),
+      brand: "visa",
+      last4: LAST4[behaviour],
+      expMonth: 12,
+      expYear: 2035,
+      behaviour,
+      createdAt: now,
+    },
+  });
+  await prisma.paymentMethod.deleteMany({ where: { workspaceId } });
+  return prisma.paymentMethod.create({
+    data: {
+      workspaceId,
+      gateway: "test",
+      externalId: id,
+      brand: "visa",
+      last4: LAST4[behaviour],
+      expMonth: 12,
+      expYear: 2035,
+      isDefault: true,
+      createdAt: now,
+    },
+  });
 }

@@ -249,8 +249,8 @@ async function renewInTx(tx: Tx, items: { workspaceId: string; id: string }[], n
     numbers = invoices.map((_, i) => `${INVOICE_NUMBER_PREFIX}${String(first + BigInt(i)).padStart(6, "0")}`);
     await tx.$executeRaw`
       WITH created AS (
-        INSERT INTO "Invoice" ("workspaceId", "id", "number", "kind", "status", "periodStart", "periodEnd", "subtotalCents", "discountCents", "totalCents", "issuedAt", "dueAt", "paidAt", "idempotencyKey", "createdAt")
-        SELECT w, id, n, k::"InvoiceKind", st::"InvoiceStatus", ps, pe, sub, dis, tot, at, CASE WHEN st = 'OPEN' THEN at END, CASE WHEN st = 'PAID' THEN at END, key, at
+        INSERT INTO "Invoice" ("workspaceId", "id", "number", "kind", "status", "periodStart", "periodEnd", "subtotalCents", "discountCents", "totalCents", "issuedAt", "dueAt", "paidAt", "idempotencyKey", "createdAt", "nextCollectionAt")
+        SELECT w, id, n, k::"InvoiceKind", st::"InvoiceStatus", ps, pe, sub, dis, tot, at, CASE WHEN st = 'OPEN' THEN at END, CASE WHEN st = 'PAID' THEN at END, key, at, CASE WHEN st = 'OPEN' THEN at END
         FROM unnest(${pgArray(invoices.map((i) => i.w))}::uuid[], ${pgArray(invoices.map((i) => i.id))}::uuid[], ${pgArray(numbers)}::text[], ${pgArray(invoices.map((i) => i.kind))}::text[], ${pgArray(invoices.map((i) => i.status))}::text[],
                     ${pgArray(invoices.map((i) => iso(i.periodStart)))}::timestamp[], ${pgArray(invoices.map((i) => iso(i.periodEnd)))}::timestamp[], ${pgArray(invoices.map((i) => Number(i.subtotal)))}::int[],
                     ${pgArray(invoices.map((i) => Number(i.discount)))}::int[], ${pgArray(invoices.map((i) => Number(i.total)))}::int[], ${pgArray(invoices.map((i) => iso(i.at)))}::timestamp[], ${pgArray(invoices.map((i) => i.key))}::text[])

@@ -1,7 +1,9 @@
 import "server-only";
 
 // The billing run (R8.6): every job due as of an instant — subscription
-// periods, packages, hourly statements, expired idempotency keys. Each job is
+// periods, packages, hourly statements, invoice collection and dunning,
+// payments left unanswered, auto top-ups, arrears transitions and deletions,
+// notices, expired idempotency keys. Each job is
 // idempotent and commits in small transactions, so that running it twice for
 // the same instant changes nothing and a run that crashed halfway completes
 // on the next run without duplicating anything.
@@ -15,6 +17,17 @@ import { withTransactionRetry } from "@/lib/db/ledger/retry";
 import { advanceSubscription, dueSubscriptions } from "./subscriptions";
 import { renewBatch } from "./batch-renewals";
 import { issueHourlyStatements } from "./statements";
+import { enqueueBalanceNotices } from "./notices";
+import { arrearsPolicy, advanceArrears } from "@/lib/db/payments/arrears";
+import type { ArrearsPolicy } from "@/lib/billing/arrears";
+import { deliverDueNotices } from "@/lib/db/notices";
+import type { PaymentGateway } from "@/lib/payments/gateway";
+import { collectDueInvoices } from "@/lib/payments/collect";
+import { reconcilePayments } from "@/lib/payments/reconcile";
+import { runDueAutoTopUps } from "@/lib/payments/auto-top-up";
+
+/** Emails sent by one run; the rest go out with the next runs (the outbox keeps them). */
+export const EMAILS_PER_RUN = 300;
 
 export interface BillingRunOptions {
   now: Date;
@@ -22,6 +35,12 @@ export interface BillingRunOptions {
   /** Workspaces advanced at once (1 on PGlite). */
   concurrency?: number;
   log?: (line: string) => void;
+  /** The card processor. Without one nothing is charged (engine tests that look at periods alone). */
+  gateway?: PaymentGateway;
+  /** Dunning and arrears settings (default: from the environment). */
+  arrears?: ArrearsPolicy;
+  /** Send due emails (default true). */
+  deliverEmail?: boolean;
 }
 
 export interface BillingRunSummary {
@@ -32,6 +51,16 @@ export interface BillingRunSummary {
   statements: number;
   /** Idempotency keys older than 24 h, forgotten (R9.1). */
   idempotencyKeysPurged: number;
+  /** Collection attempts of open invoices, and how many succeeded. */
+  collectionAttempts: number;
+  paymentsSucceeded: number;
+  paymentsFailed: number;
+  /** Payments settled by the reconciliation (an answer that never arrived). */
+  paymentsReconciled: number;
+  autoTopUps: number;
+  toRetention: number;
+  workspacesDeleted: number;
+  emailsSent: number;
 }
 
 /** The lock that keeps two billing runs (instances, or the command and the server) from running at once. */
@@ -46,7 +75,16 @@ export async function runBilling(prisma: PrismaClient, options: BillingRunOption
     packagesRenewed: 0,
     statements: 0,
     idempotencyKeysPurged: 0,
+    collectionAttempts: 0,
+    paymentsSucceeded: 0,
+    paymentsFailed: 0,
+    paymentsReconciled: 0,
+    autoTopUps: 0,
+    toRetention: 0,
+    workspacesDeleted: 0,
+    emailsSent: 0,
   };
+  const policy = options.arrears ?? arrearsPolicy();
 
   // 1. Periods: renewals, annual grants, resets and forfeits, downgrades, cancellations, flex invoices.
   const concurrency = Math.max(1, options.concurrency ?? 1);
@@ -158,7 +196,36 @@ export async function runBilling(prisma: PrismaClient, options: BillingRunOption
   summary.statements = await issueHourlyStatements(prisma, options.now);
   if (summary.statements > 0) log(`hourly statements: ${summary.statements}`);
 
-  // 4. Idempotency keys past their 24 hours (R9.1), in bounded chunks.
+  // 4. Payments (R7, R8.3): answers that never arrived, then due collections and retries, then auto top-ups.
+  if (options.gateway) {
+    summary.paymentsReconciled = (
+      await reconcilePayments(prisma, options.gateway, options.now, { creditsPerUsd: options.creditsPerUsd })
+    ).settled;
+    const collected = await collectDueInvoices(prisma, options.gateway, options.now, {
+      creditsPerUsd: options.creditsPerUsd,
+      concurrency: Math.min(concurrency, 4),
+    });
+    summary.collectionAttempts = collected.attempted;
+    summary.paymentsSucceeded = collected.succeeded;
+    summary.paymentsFailed = collected.failed;
+    if (collected.attempted > 0)
+      log(`collection: ${collected.attempted} attempts, ${collected.succeeded} paid, ${collected.failed} failed`);
+    summary.autoTopUps = await runDueAutoTopUps(prisma, options.gateway, options.now, options.creditsPerUsd);
+  }
+
+  // 5. Arrears (R8.3–R8.5): grace → retention → deletion, each warned about beforehand.
+  const arrears = await advanceArrears(prisma, options.now, policy);
+  summary.toRetention = arrears.toRetention;
+  summary.workspacesDeleted = arrears.deleted;
+  if (arrears.toRetention + arrears.deleted > 0) log(`arrears: ${arrears.toRetention} to retention, ${arrears.deleted} deleted`);
+
+  // 6. Notices that are not about a payment (low balance, package expiring), then the outbox.
+  await enqueueBalanceNotices(prisma, options.now);
+  if (options.deliverEmail ?? true) {
+    summary.emailsSent = (await deliverDueNotices(prisma, options.now, { maxMessages: EMAILS_PER_RUN })).sent;
+  }
+
+  // 7. Idempotency keys past their 24 hours (R9.1), in bounded chunks.
   summary.idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(prisma, options.now);
   if (summary.idempotencyKeysPurged > 0) log(`idempotency keys purged: ${summary.idempotencyKeysPurged}`);
 

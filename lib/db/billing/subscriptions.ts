@@ -6,13 +6,14 @@ import "server-only";
 // A crash between two events loses nothing: the next run plans again from
 // the state that was committed, and every write is keyed so that it happens
 // once (R8.6).
+import type { InvoiceLineDraft } from "@/lib/billing/invoice-lines";
 import { invoiceLinesFor } from "@/lib/billing/subscriptions";
 import { periodEndFor, type PlanTerms, type SubscriptionState } from "@/lib/billing/plan-terms";
 import { nextEvents, type NextPeriod, type PlannedInvoice, type SubscriptionEvent } from "@/lib/billing/renewals";
 import { FREE_PLAN_CODE } from "@/lib/catalog/schema";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { createInvoice } from "@/lib/db/invoices";
+import { createInvoice, voidInvoice } from "@/lib/db/invoices";
 import { forfeitIncluded, settleFlex, startIncludedPeriod } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 
@@ -252,6 +253,7 @@ export async function issueClosingInvoice(
     : 0n;
   const lines = invoiceLinesFor(planned, flexUsed, creditsPerUsd);
   if (lines.length === 0 && planned.kind !== "FINAL") return null;
+  if (planned.kind === "FINAL") lines.push(...(await supersedeOverdue(tx, workspaceId, key, at)));
   const invoice = await createInvoice(tx, {
     workspaceId,
     kind: planned.kind,
@@ -262,4 +264,37 @@ export async function issueClosingInvoice(
     periodEnd: planned.periodEnd,
   });
   return invoice.number;
+}
+
+/**
+ * R4.6, R8.3: the final invoice of a cancellation takes over what is still
+ * overdue. Each open invoice whose payment failed is voided (so it is never
+ * charged again) and carried as a line of the final one, which is collected
+ * in its place. Idempotent with the final invoice: once it exists, nothing
+ * is voided again.
+ */
+async function supersedeOverdue(tx: Tx, workspaceId: string, finalKey: string, at: Date): Promise<InvoiceLineDraft[]> {
+  const final = await tx.invoice.findUnique({
+    where: { workspaceId_idempotencyKey: { workspaceId, idempotencyKey: finalKey } },
+    select: { id: true },
+  });
+  if (final) return [];
+  const overdue = await tx.invoice.findMany({
+    where: { workspaceId, status: "OPEN", firstFailedAt: { not: null } },
+    select: { id: true, number: true, totalCents: true },
+    orderBy: { number: "asc" },
+  });
+  const lines: InvoiceLineDraft[] = [];
+  for (const invoice of overdue) {
+    if (!(await voidInvoice(tx, { workspaceId, invoiceId: invoice.id, at }))) continue;
+    lines.push({
+      description: `Unpaid invoice ${invoice.number}, carried over`,
+      source: null,
+      rule: "R8.3",
+      quantity: 1n,
+      credits: null,
+      amountCents: BigInt(invoice.totalCents),
+    });
+  }
+  return lines;
 }

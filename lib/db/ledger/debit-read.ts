@@ -47,6 +47,7 @@ export async function lockWorkspaces(tx: Queryable, workspaceIds: readonly strin
     flexAllowed: boolean | null;
     payAsYouGo: boolean | null;
     hasCard: boolean;
+    autoTopUpBelow: string | null;
   }>(
     tx,
     sql`
@@ -54,6 +55,7 @@ export async function lockWorkspaces(tx: Queryable, workspaceIds: readonly strin
            b."prepaid"::text AS "prepaid", b."flexUsed"::text AS "flexUsed",
            w."flexEnabled", w."billingState"::text AS "billingState", w."spendCapCents",
            p."flexAllowed", p."payAsYouGo",
+           CASE WHEN w."autoTopUpEnabled" AND w."autoTopUpArmed" THEN w."autoTopUpThreshold"::text END AS "autoTopUpBelow",
            EXISTS (SELECT 1 FROM "PaymentMethod" pm WHERE pm."workspaceId" = b."workspaceId") AS "hasCard"
     FROM "CreditBalance" b
     JOIN "Workspace" w ON w."id" = b."workspaceId"
@@ -77,6 +79,7 @@ export async function lockWorkspaces(tx: Queryable, workspaceIds: readonly strin
     spendCapCents: row.spendCapCents,
     // R14.2: auto top-ups are not counted against the spend cap yet (no auto top-up is charged so far).
     autoTopUpCentsThisPeriod: 0n,
+    autoTopUpBelow: row.autoTopUpBelow === null ? null : BigInt(row.autoTopUpBelow),
     packages: [],
   }));
 }

@@ -1,0 +1,169 @@
+import "server-only";
+
+// Auto top-up (R7.2): when a debit leaves prepaid credits below the
+// customer's threshold, the card on file is charged the customer's amount,
+// at most the customer's number of times per calendar month. It never runs
+// on the metering request's time: the debit only reports the crossing and a
+// runner (or the billing run's sweep, after a crash) charges. The workspace
+// row is locked while a charge is claimed and the "armed" flag is cleared, so
+// however many debits cross at once there is one charge per crossing; the
+// flag is set again once prepaid is back at or above the threshold. A
+// declined charge turns auto top-up off and tells the owners (settle.ts).
+import { calendarMonthStart } from "@/lib/billing/periods";
+import { topUpCredits } from "@/lib/billing/invoice-lines";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { writeAudit, type Actor } from "@/lib/db/audit";
+import type { SettleOutcome } from "@/lib/db/payments/settle";
+import { withTransactionRetry } from "@/lib/db/ledger/retry";
+import { formatCents } from "@/lib/money";
+import { chargePayment, defaultCard } from "./charge";
+import type { PaymentGateway } from "./gateway";
+import { PaymentRefused, TOP_UP_MAX_CENTS, TOP_UP_MIN_CENTS } from "./top-ups";
+
+export const AUTO_TOP_UP_MAX_PER_MONTH = 31;
+
+export interface AutoTopUpSettings {
+  enabled: boolean;
+  thresholdCredits: bigint;
+  amountCents: number;
+  monthlyMax: number;
+}
+
+export async function saveAutoTopUpSettings(
+  prisma: PrismaClient,
+  gateway: PaymentGateway,
+  input: AutoTopUpSettings & { workspaceId: string; actor: Actor; now: Date },
+): Promise<void> {
+  const { workspaceId, now } = input;
+  if (input.thresholdCredits <= 0n) throw new PaymentRefused("The threshold must be above zero.");
+  if (!Number.isInteger(input.amountCents) || input.amountCents < TOP_UP_MIN_CENTS || input.amountCents > TOP_UP_MAX_CENTS) {
+    throw new PaymentRefused(`The amount is between ${formatCents(TOP_UP_MIN_CENTS)} and ${formatCents(TOP_UP_MAX_CENTS)}.`);
+  }
+  if (!Number.isInteger(input.monthlyMax) || input.monthlyMax < 1 || input.monthlyMax > AUTO_TOP_UP_MAX_PER_MONTH) {
+    throw new PaymentRefused(`Allow between 1 and ${AUTO_TOP_UP_MAX_PER_MONTH} automatic top-ups a month.`);
+  }
+  if (input.enabled && !(await defaultCard(prisma, workspaceId, gateway))) {
+    throw new PaymentRefused("Add a card first: automatic top-ups are charged to the card on file.");
+  }
+  await prisma.$transaction(async (tx) => {
+    await tx.workspace.update({
+      where: { id: workspaceId },
+      data: {
+        autoTopUpEnabled: input.enabled,
+        autoTopUpThreshold: input.thresholdCredits,
+        autoTopUpAmountCents: input.amountCents,
+        autoTopUpMonthlyMax: input.monthlyMax,
+        autoTopUpArmed: true,
+      },
+    });
+    await writeAudit(tx, {
+      workspaceId,
+      actor: input.actor,
+      action: input.enabled ? "auto_top_up.enabled" : "auto_top_up.disabled",
+      detail: { thresholdCredits: input.thresholdCredits.toString(), amountCents: input.amountCents, monthlyMax: input.monthlyMax },
+      now,
+    });
+  });
+}
+
+interface ClaimedAutoTopUp {
+  paymentId: string;
+  amountCents: number;
+  cardExternalId: string;
+}
+
+async function claimAutoTopUp(prisma: PrismaClient, gateway: PaymentGateway, workspaceId: string, now: Date, creditsPerUsd: bigint) {
+  const card = await defaultCard(prisma, workspaceId, gateway);
+  return withTransactionRetry(() =>
+    prisma.$transaction(async (tx): Promise<ClaimedAutoTopUp | null> => {
+      const rows = await tx.$queryRaw<
+        {
+          enabled: boolean;
+          armed: boolean;
+          threshold: bigint | null;
+          amountCents: number | null;
+          monthlyMax: number | null;
+          prepaid: bigint;
+        }[]
+      >`
+        SELECT w."autoTopUpEnabled" AS "enabled", w."autoTopUpArmed" AS "armed", w."autoTopUpThreshold" AS "threshold",
+               w."autoTopUpAmountCents" AS "amountCents", w."autoTopUpMonthlyMax" AS "monthlyMax", b."prepaid"
+        FROM "Workspace" w JOIN "CreditBalance" b ON b."workspaceId" = w."id"
+        WHERE w."id" = ${workspaceId}::uuid
+        FOR UPDATE OF w`;
+      const ws = rows[0];
+      if (!ws || !ws.enabled || !ws.armed || ws.threshold === null || ws.amountCents === null) return null;
+      if (BigInt(ws.prepaid) >= BigInt(ws.threshold)) return null;
+      const monthStart = calendarMonthStart(now);
+      const thisMonth = await tx.payment.count({
+        where: { workspaceId, kind: "AUTO_TOP_UP", status: { not: "FAILED" }, createdAt: { gte: monthStart } },
+      });
+      if (thisMonth >= (ws.monthlyMax ?? 1)) return null;
+      if (!card) return null;
+      await tx.workspace.update({ where: { id: workspaceId }, data: { autoTopUpArmed: false } });
+      const ordinal = (await tx.payment.count({ where: { workspaceId, kind: "AUTO_TOP_UP" } })) + 1;
+      const payment = await tx.payment.create({
+        data: {
+          workspaceId,
+          kind: "AUTO_TOP_UP",
+          amountCents: ws.amountCents,
+          credits: topUpCredits(ws.amountCents, creditsPerUsd),
+          gateway: gateway.name,
+          paymentMethodId: card.id,
+          idempotencyKey: `auto-top-up:${workspaceId}:${ordinal}`,
+          createdAt: now,
+        },
+        select: { id: true },
+      });
+      return { paymentId: payment.id, amountCents: ws.amountCents, cardExternalId: card.externalId };
+    }),
+  );
+}
+
+/** One auto top-up of the workspace if it is due (null: nothing to do). */
+export async function runAutoTopUp(
+  prisma: PrismaClient,
+  gateway: PaymentGateway,
+  workspaceId: string,
+  now: Date,
+  creditsPerUsd: bigint,
+): Promise<SettleOutcome | null> {
+  const claimed = await claimAutoTopUp(prisma, gateway, workspaceId, now, creditsPerUsd);
+  if (!claimed) return null;
+  return chargePayment(
+    prisma,
+    gateway,
+    {
+      workspaceId,
+      id: claimed.paymentId,
+      amountCents: claimed.amountCents,
+      cardExternalId: claimed.cardExternalId,
+      description: "Automatic top-up of prepaid credits",
+    },
+    now,
+    creditsPerUsd,
+  );
+}
+
+/** The billing run's sweep: every workspace below its threshold and armed (a crossing whose runner never ran). */
+export async function runDueAutoTopUps(prisma: PrismaClient, gateway: PaymentGateway, now: Date, creditsPerUsd: bigint): Promise<number> {
+  const due = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT w."id"::text AS "id" FROM "Workspace" w JOIN "CreditBalance" b ON b."workspaceId" = w."id"
+    WHERE w."autoTopUpEnabled" AND w."autoTopUpArmed" AND w."autoTopUpThreshold" IS NOT NULL AND b."prepaid" < w."autoTopUpThreshold"
+    ORDER BY w."id" LIMIT 1000`;
+  let charged = 0;
+  for (const { id } of due) {
+    const outcome = await runAutoTopUp(prisma, gateway, id, now, creditsPerUsd);
+    if (outcome?.status === "SUCCEEDED") charged += 1;
+  }
+  return charged;
+}
+
+/** This calendar month's automatic top-ups, newest first (the Credits page). */
+export async function autoTopUpsThisMonth(prisma: PrismaClient, workspaceId: string, now: Date) {
+  return prisma.payment.findMany({
+    where: { workspaceId, kind: "AUTO_TOP_UP", createdAt: { gte: calendarMonthStart(now) } },
+    select: { id: true, status: true, amountCents: true, credits: true, createdAt: true, failureMessage: true },
+    orderBy: { createdAt: "desc" },
+  });
+}
