@@ -178,10 +178,22 @@ describe("demo seed (R13)", () => {
     // The workspace in arrears has its failed invoice open.
     const arrears = await database.prisma.workspace.findUniqueOrThrow({
       where: { slug: "overdue-robotics" },
-      select: { arrearsSince: true, invoices: { where: { status: "OPEN" }, select: { createdAt: true } } },
+      select: {
+        arrearsSince: true,
+        invoices: { where: { status: "OPEN" }, select: { createdAt: true, collectionAttempts: true, nextCollectionAt: true } },
+        paymentMethods: { select: { last4: true } },
+      },
     });
     expect(arrears.invoices).toHaveLength(1);
-    expect(arrears.arrearsSince).toEqual(arrears.invoices[0]!.createdAt);
+    expect(arrears.paymentMethods).toEqual([{ last4: "0002" }]);
+    // Retried on the first day after the failure, with the next retry ahead (the story goes on as the date moves).
+    expect(arrears.invoices[0]!.collectionAttempts).toBeGreaterThanOrEqual(2);
+    expect(arrears.invoices[0]!.nextCollectionAt!.getTime()).toBeGreaterThan(NOW.getTime());
+    // Its payment failed when the billing run of that day collected it, with the declining card that stays on file.
+    const since = arrears.arrearsSince!.getTime();
+    const opened = arrears.invoices[0]!.createdAt.getTime();
+    expect(since).toBeGreaterThanOrEqual(opened);
+    expect(since - opened).toBeLessThan(24 * 3_600_000);
   });
 
   it("writes one working API key per demo workspace to the keys file (R13)", async () => {

@@ -12,10 +12,12 @@ import { packageLine } from "@/lib/billing/invoice-lines";
 import { addAnniversaryMonths, calendarMonthStart } from "@/lib/billing/periods";
 import { addMember, createUser, createWorkspace } from "@/lib/db/accounts";
 import { runBilling } from "@/lib/db/billing/billing-run";
-import { createInvoice, markInvoicePaid } from "@/lib/db/invoices";
+import { createInvoice } from "@/lib/db/invoices";
 import { debitBatch, loadRatingCatalog, type DebitContext, type DebitRequest } from "@/lib/db/ledger/debit";
 import { grantPackage, grantPrepaid } from "@/lib/db/ledger/grants";
 import type { MemberRole, PrismaClient, StaffRole } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db";
+import { TestGateway, testCustomerId, type CardBehaviour } from "@/lib/payments/test-gateway";
 import { operationsInHour, seededRandom, type DailyVolume } from "./usage-shape";
 
 export const DEMO_PASSWORD = "meterdesk-demo";
@@ -31,6 +33,11 @@ interface DemoWorkspace {
   flexEnabled?: boolean;
   card?: boolean;
   autoTopUp?: boolean;
+  /**
+   * In arrears: signed up two months before this many days ago, so that its
+   * plan fee fell due then; the day before, its card was replaced by the
+   * declining test card, which stays on file (the story goes on as the date moves).
+   */
   arrearsDaysAgo?: number;
   /** Prepaid credits bought at sign-up. */
   prepaidCredits?: bigint;
@@ -103,7 +110,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       slug: "overdue-robotics",
       name: "Overdue Robotics",
       planCode: "starter_monthly",
-      ageDays: 70,
+      ageDays: 0,
+      flexEnabled: true,
       card: true,
       arrearsDaysAgo: 3,
     },
@@ -149,8 +157,6 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
             : spec;
         await simulateHistory(prisma, created.id, withPackage, created.signedUp, options.now, log);
         if (spec.planCode === "free") await nearFreeLimit(prisma, created.id, options.now);
-        await settleDemoInvoices(prisma, created.id, spec.arrearsDaysAgo !== undefined);
-        if (spec.arrearsDaysAgo !== undefined) await putInGrace(prisma, created.id, spec.arrearsDaysAgo, options.now);
       }
       const activeKey = await prisma.apiKey.findFirst({
         where: { workspaceId: workspace.id, name: "Demo key", revokedAt: null },
@@ -208,10 +214,51 @@ function readKeys(file: string): Record<string, string> {
   }
 }
 
+function signUpInstant(spec: DemoWorkspace, now: Date): Date {
+  if (spec.arrearsDaysAgo === undefined) {
+    return new Date(Math.floor((now.getTime() - spec.ageDays * DAY_MS) / DAY_MS) * DAY_MS + 9 * HOUR_MS);
+  }
+  const due = new Date(now.getTime() - spec.arrearsDaysAgo * DAY_MS);
+  return new Date(Date.UTC(due.getUTCFullYear(), due.getUTCMonth() - 2, Math.min(due.getUTCDate(), 28), 9));
+}
+
+/** A card of the built-in test gateway, saved as the workspace's card on file (replacing any other). */
+async function putTestCard(tx: Tx, workspaceId: string, slug: string, last4: string, behaviour: CardBehaviour, at: Date) {
+  const id = `tgpm_demo_${slug}_${last4}`;
+  await tx.testGatewayCard.upsert({
+    where: { id },
+    create: {
+      id,
+      customerId: testCustomerId(workspaceId),
+      brand: "visa",
+      last4,
+      expMonth: 12,
+      expYear: at.getUTCFullYear() + 3,
+      behaviour,
+      createdAt: at,
+    },
+    update: {},
+  });
+  await tx.paymentMethod.deleteMany({ where: { workspaceId } });
+  await tx.paymentMethod.create({
+    data: {
+      workspaceId,
+      gateway: "test",
+      externalId: id,
+      brand: "visa",
+      last4,
+      expMonth: 12,
+      expYear: at.getUTCFullYear() + 3,
+      isDefault: true,
+      createdAt: at,
+    },
+  });
+}
+
 async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: DemoWorkspace, now: Date) {
   // Signed up `ageDays` ago at 09:00 UTC; the billing engine then runs its
   // periods forward to today, so that invoices, resets and ledger are real.
-  const signedUp = new Date(Math.floor((now.getTime() - spec.ageDays * DAY_MS) / DAY_MS) * DAY_MS + 9 * HOUR_MS);
+  const signedUp = signUpInstant(spec, now);
   const workspace = await prisma.$transaction(async (tx) => {
     const created = await createWorkspace(tx, { ownerId, name: spec.name, slug: spec.slug, planCode: spec.planCode, now: signedUp });
     await tx.workspace.update({
@@ -223,20 +270,7 @@ async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: 
           : {}),
       },
     });
-    if (spec.card) {
-      await tx.paymentMethod.create({
-        data: {
-          workspaceId: created.id,
-          gateway: "test",
-          externalId: `pm_test_${spec.slug}`,
-          brand: "visa",
-          last4: "4242",
-          expMonth: 12,
-          expYear: now.getUTCFullYear() + 3,
-          isDefault: true,
-        },
-      });
-    }
+    if (spec.card) await putTestCard(tx, created.id, spec.slug, "4242", "succeed", signedUp);
     if (spec.prepaidCredits) {
       await grantPrepaid(tx, {
         workspaceId: created.id,
@@ -266,11 +300,21 @@ async function simulateHistory(
 ) {
   const context: DebitContext = { catalog: await loadRatingCatalog(prisma), creditsPerUsd: 2_000_000n };
   const random = seededRandom(spec.slug.length * 7919 + spec.ageDays);
+  // Invoices are collected with the test gateway as the days pass; emails of the past are not sent.
+  const gateway = new TestGateway(
+    async () => prisma,
+    () => "http://localhost:3000",
+  );
+  const run = (at: Date) => runBilling(prisma, { now: at, creditsPerUsd: 2_000_000n, gateway, deliverEmail: false });
+  const cardSwap = spec.arrearsDaysAgo === undefined ? null : now.getTime() - (spec.arrearsDaysAgo + 1) * DAY_MS;
   const lastHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const usageFrom = spec.usage ? lastHour - spec.usage.days * DAY_MS : Infinity;
   let debits = 0;
   for (let day = Math.floor(signedUp.getTime() / DAY_MS) * DAY_MS; day < lastHour; day += DAY_MS) {
-    await runBilling(prisma, { now: new Date(Math.max(day, signedUp.getTime())), creditsPerUsd: 2_000_000n });
+    if (cardSwap !== null && day <= cardSwap && cardSwap < day + DAY_MS) {
+      await prisma.$transaction((tx) => putTestCard(tx, workspaceId, spec.slug, "0002", "decline", new Date(cardSwap)));
+    }
+    await run(new Date(Math.max(day, signedUp.getTime())));
     if (spec.package && day <= spec.package.at.getTime() && spec.package.at.getTime() < day + DAY_MS) {
       await buyDemoPackage(prisma, workspaceId, spec.package.code, spec.package.at);
     }
@@ -299,7 +343,9 @@ async function simulateHistory(
       debits += requests.length;
     }
   }
-  await runBilling(prisma, { now, creditsPerUsd: 2_000_000n });
+  await run(now);
+  // The history's notices are the past: recorded, not sent.
+  await prisma.notificationOutbox.updateMany({ where: { workspaceId, sentAt: null }, data: { sentAt: now } });
   log(`  ${debits} hourly debits replayed through the engine`);
 }
 
@@ -334,48 +380,6 @@ async function buyDemoPackage(prisma: PrismaClient, workspaceId: string, code: s
 }
 
 /** R13: the Free workspace is near its monthly limit: spend most of what is left of its included credits. */
-/**
- * The demo's past invoices were paid with the test card — except, for the
- * workspace in arrears, the latest one, whose payment failed.
- */
-async function settleDemoInvoices(prisma: PrismaClient, workspaceId: string, lastFailed: boolean) {
-  const open = await prisma.invoice.findMany({
-    where: { workspaceId, status: "OPEN" },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, createdAt: true },
-  });
-  const paid = lastFailed ? open.slice(0, -1) : open;
-  await prisma.$transaction(async (tx) => {
-    for (const invoice of paid)
-      await markInvoicePaid(tx, {
-        workspaceId,
-        invoiceId: invoice.id,
-        at: invoice.createdAt,
-        paymentRef: `test_charge_${invoice.id.slice(-12)}`,
-      });
-  });
-}
-
-/** R8.3: the last plan-fee invoice failed: the workspace is in its grace period. */
-async function putInGrace(prisma: PrismaClient, workspaceId: string, daysAgo: number, now: Date) {
-  // In arrears since the failed invoice (or `daysAgo` when there is none yet).
-  const failed = await prisma.invoice.findFirst({
-    where: { workspaceId, status: "OPEN" },
-    orderBy: { createdAt: "desc" },
-    select: { createdAt: true },
-  });
-  const arrearsSince = failed?.createdAt ?? new Date(now.getTime() - daysAgo * DAY_MS);
-  await prisma.workspace.update({
-    where: { id: workspaceId },
-    data: {
-      billingState: "GRACE",
-      arrearsSince,
-      graceEndsAt: new Date(arrearsSince.getTime() + 15 * DAY_MS),
-      retentionEndsAt: new Date(arrearsSince.getTime() + 30 * DAY_MS),
-    },
-  });
-}
-
 async function nearFreeLimit(prisma: PrismaClient, workspaceId: string, now: Date) {
   const balance = await prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId }, select: { included: true } });
   const context: DebitContext = { catalog: await loadRatingCatalog(prisma), creditsPerUsd: 2_000_000n };
