@@ -48,6 +48,7 @@ if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ]; then
   step "HTTP API against the production build (${http_projects[*]})"
   npx --no-install vitest run "${http_projects[@]}" --reporter=default --reporter=json --outputFile.json="$LOGS/vitest-http.json" || failed_steps+=(http)
   [[ " ${projects[*]} " == *" postgres "* ]] && check crash-test npm run --silent test:crash
+  [[ " ${projects[*]} " == *" postgres "* ]] && check crash-test-payments npm run --silent test:crash-payments
 fi
 
 if [ -f "$LOGS/check-build" ] && [ "$(cat "$LOGS/check-build")" = pass ]; then
