@@ -12,6 +12,7 @@ import { gatewayKey } from "@/lib/payments/charge";
 import { reconcilePayments } from "@/lib/payments/reconcile";
 import { TestGateway } from "@/lib/payments/test-gateway";
 import { buyCredits, PaymentRefused } from "@/lib/payments/top-ups";
+import { buyPackage } from "@/lib/payments/packages";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
 import { loadCatalog, makeWorkspace, putCard } from "../helpers/factories";
 
@@ -290,6 +291,48 @@ describe("payments through the test gateway", () => {
       // A second run at the same instant changes nothing.
       expect((await run(at("2027-06-03T10:00:00Z"))).collectionAttempts).toBe(0);
       expect(await chargesOf(ws.id)).toHaveLength(1);
+    });
+  });
+
+  describe("packages (R6.1): paid upfront, effective at once", () => {
+    it("granted with its invoice, charged at once; the same form twice is one purchase", async () => {
+      const now = at("2027-03-10T12:00:00Z");
+      const ws = await makeWorkspace(database.prisma, { now, card: "succeed" });
+      const request = {
+        workspaceId: ws.id,
+        packageCode: "predict_100k_month",
+        autoRenew: true,
+        requestId: "pkg-1",
+        actor,
+        now,
+        creditsPerUsd: CREDITS_PER_USD,
+      };
+      const bought = await buyPackage(database.prisma, gateway, request);
+      expect(bought.paid).toBe(true);
+      await buyPackage(database.prisma, gateway, request);
+      const purchases = await database.prisma.packagePurchase.findMany({ where: { workspaceId: ws.id } });
+      expect(purchases.map((p) => [p.status, p.autoRenew, p.remainingOperations])).toEqual([["ACTIVE", true, 100_000n]]);
+      expect(await chargesOf(ws.id)).toHaveLength(1);
+      expect(await database.prisma.invoice.findFirstOrThrow({ where: { workspaceId: ws.id, kind: "PACKAGE" } })).toMatchObject({
+        status: "PAID",
+      });
+    });
+
+    it("refused without a card, changing nothing", async () => {
+      const now = at("2027-03-10T12:00:00Z");
+      const ws = await makeWorkspace(database.prisma, { now });
+      await expect(
+        buyPackage(database.prisma, gateway, {
+          workspaceId: ws.id,
+          packageCode: "predict_100k_month",
+          autoRenew: false,
+          requestId: "pkg-2",
+          actor,
+          now,
+          creditsPerUsd: CREDITS_PER_USD,
+        }),
+      ).rejects.toThrow(/Add a card/);
+      expect(await database.prisma.invoice.count({ where: { workspaceId: ws.id } })).toBe(0);
     });
   });
 
