@@ -8,8 +8,8 @@ import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
-import MailComposer from "nodemailer/lib/mail-composer";
-import SMTPTransport from "nodemailer/lib/smtp-transport";
+import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import { env } from "@/lib/env";
 
 export interface MailMessage {

@@ -9,6 +9,7 @@ import "server-only";
 // however many debits cross at once there is one charge per crossing; the
 // flag is set again once prepaid is back at or above the threshold. A
 // declined charge turns auto top-up off and tells the owners (settle.ts).
+import { CLAIM_TX } from "@/lib/db/payments/settle";
 import { calendarMonthStart } from "@/lib/billing/periods";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -116,7 +117,7 @@ async function claimAutoTopUp(prisma: PrismaClient, gateway: PaymentGateway, wor
         select: { id: true },
       });
       return { paymentId: payment.id, amountCents: ws.amountCents, cardExternalId: card.externalId };
-    }),
+    }, CLAIM_TX),
   );
 }
 

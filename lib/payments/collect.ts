@@ -9,6 +9,7 @@ import "server-only";
 // transaction: the invoice must still be open and due, so a paid, voided or
 // superseded invoice is never charged again, and two runs never charge the
 // same attempt twice.
+import { CLAIM_TX } from "@/lib/db/payments/settle";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { writeAudit, type Actor } from "@/lib/db/audit";
 import { enqueueNotice } from "@/lib/db/notices";
@@ -98,7 +99,7 @@ async function claimTx(
         amountCents: invoice.totalCents,
         cardExternalId: card?.externalId ?? null,
       };
-    }),
+    }, CLAIM_TX),
   );
 }
 

@@ -51,12 +51,7 @@ export interface PaymentGateway {
   /** The gateway customer of a workspace, created once (idempotency key from the workspace id). */
   ensureCustomer(input: { workspaceId: string; name: string; email: string | null }): Promise<string>;
   /** A hosted page that saves a card for off-session use (Stripe Checkout in setup mode). */
-  createSetupSession(input: {
-    customerId: string;
-    workspaceId: string;
-    successUrl: string;
-    cancelUrl: string;
-  }): Promise<SetupSession>;
+  createSetupSession(input: { customerId: string; workspaceId: string; successUrl: string; cancelUrl: string }): Promise<SetupSession>;
   /** The card a finished setup session saved (null while it is not complete). */
   setupSessionCard(sessionId: string): Promise<GatewayCard | null>;
   /** Where the customer manages saved cards at the gateway (Stripe Customer Portal), if it has such a page. */

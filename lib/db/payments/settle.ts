@@ -21,6 +21,9 @@ import type { ChargeResult } from "@/lib/payments/gateway";
 import { declineMessage, isHardDecline } from "@/lib/payments/declines";
 import { arrearsPolicy, enterArrears, restoreIfNothingOverdue } from "./arrears";
 
+/** Payment transactions wait for a connection and a row lock as long as a busy pool needs (many claims at once). */
+export const CLAIM_TX = { timeout: 30_000, maxWait: 30_000 } as const;
+
 /** The billing system itself, in the audit trail. */
 export const SYSTEM_ACTOR: Actor = { id: null, email: "billing@meterdesk", role: "SYSTEM" };
 

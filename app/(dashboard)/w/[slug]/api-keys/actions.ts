@@ -32,6 +32,10 @@ async function refusalsAsMessages<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const create = workspaceAction("manage-billing", createSchema, async ({ name }, ctx) => {
+  // R8.5: after retention the workspace's keys and usage were deleted; no new key can be used.
+  if (ctx.workspace.billingState === "DELETED") {
+    throw new ActionError("This workspace's API keys and usage were deleted after its unpaid invoice. Contact support to start again.");
+  }
   const key = await refusalsAsMessages(async () =>
     createApiKey(await db(), {
       workspaceId: ctx.workspace.id,
