@@ -21,13 +21,6 @@ test.describe("billing history", () => {
     await expect(page.getByText("Paid", { exact: true }).first()).toBeVisible();
   });
 
-  test("[BILLING][ARREARS] the workspace in arrears sees its open invoice and the grace deadline", async ({ page }) => {
-    await signIn(page, demo.arrears);
-    await expect(page.getByText("your workspace is in its grace period", { exact: false })).toBeVisible();
-    await page.goto("/w/overdue-robotics/invoices");
-    await expect(page.getByRole("table", { name: "Invoices" }).getByRole("row").filter({ hasText: "Open" })).toHaveCount(1);
-  });
-
   test("[BILLING][BALANCES] the Free workspace's included credits are nearly used up (R13), the owner's come from the ledger", async ({
     page,
   }) => {

@@ -265,6 +265,8 @@ export async function getInvoiceByNumber(db: Reader, workspaceId: string, number
       dueAt: true,
       paidAt: true,
       createdAt: true,
+      lastPaymentError: true,
+      nextCollectionAt: true,
       lines: {
         orderBy: { position: "asc" },
         // Not `rule`: the rule number is for code and support, never shown to the customer.

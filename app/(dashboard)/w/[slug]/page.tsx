@@ -1,7 +1,6 @@
 // Overview (R10): the plan, the billing state and the balance of every credit source.
 import type { Metadata } from "next";
 import { FlexBalanceCard, IncludedBalanceCard, PackagesBalanceCard, PrepaidBalanceCard } from "@/components/billing/balance-cards";
-import { BillingStateBanner } from "@/components/billing/billing-state";
 import { PlanCard } from "@/components/billing/plan-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader, Section } from "@/components/ui/page-header";
@@ -35,12 +34,6 @@ export default async function OverviewPage({ params }: { params: Promise<{ slug:
   return (
     <>
       <PageHeader title="Overview" description={`Plan, balances and billing status of ${ctx.workspace.name}.`} />
-
-      {ctx.workspace.billingState !== "GOOD" ? (
-        <div className="mb-6">
-          <BillingStateBanner info={state} payHref={`${base}/invoices`} />
-        </div>
-      ) : null}
 
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="lg:col-span-2">

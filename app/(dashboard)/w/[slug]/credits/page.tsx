@@ -1,10 +1,10 @@
-// Credits (R5.2, R5.5, R7): prepaid balance, top-ups, auto top-up and flex billing.
+// Credits (R5.2, R5.5, R7): prepaid balance, the card on file, top-ups, auto top-up and flex billing.
 import { Coins, CreditCard, RefreshCw, Zap } from "lucide-react";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { CreditsFigure, CreditsWithUsd } from "@/components/billing/credit-amount";
+import { CreditsFigure, CreditsWithUsd, deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { DateText } from "@/components/billing/dates";
-import { formatCardBrand, grantKindLabels } from "@/components/billing/labels";
+import { grantKindLabels } from "@/components/billing/labels";
 import { ManagerActions } from "@/components/billing/view-only-note";
 import { Badge } from "@/components/ui/badge";
 import { ComingSoonButton } from "@/components/ui/button";
@@ -12,45 +12,156 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
-import { requireWorkspace } from "@/lib/auth/access";
+import { requireWorkspace, type WorkspaceContext } from "@/lib/auth/access";
 import { can } from "@/lib/auth/roles";
+import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { getBillingSettings, getCreditBalance, listPrepaidGrants } from "@/lib/db/queries/dashboard";
-import { formatCents } from "@/lib/money";
+import { creditsToCents, formatCents, formatCount } from "@/lib/money";
+import { paymentGateway } from "@/lib/payments";
+import { autoTopUpsThisMonth } from "@/lib/payments/auto-top-up";
+import { saveCardFromSetupSession } from "@/lib/payments/cards";
+import { AutoTopUpButton, ThisMonth, type AutoTopUpRow } from "./auto-top-up-dialog";
+import { BuyCreditsButton } from "./buy-credits-dialog";
+import { cardExpired, cardLabel } from "./card-format";
+import { CardOnFile } from "./card-on-file";
+import { PageNotice } from "./page-notice";
 
 export const metadata: Metadata = { title: "Credits" };
 
-export default async function CreditsPage({ params }: { params: Promise<{ slug: string }> }) {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+const one = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);
+
+export default async function CreditsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { slug } = await params;
+  const query = await searchParams;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [balance, settings, grants] = await Promise.all([
+  const canManage = can(ctx.role, "manage-billing");
+  const at = now();
+
+  // Back from the gateway's card page (Stripe Checkout): save the card before reading it (idempotent: the webhook may have too).
+  const setupSession = one(query.setup_session);
+  const setupOutcome = canManage && setupSession ? await confirmSetupSession(ctx, setupSession, at) : null;
+
+  const [balance, settings, grants, autoTopUps] = await Promise.all([
     getCreditBalance(prisma, ctx.workspace.id),
     getBillingSettings(prisma, ctx.workspace.id),
     listPrepaidGrants(prisma, ctx.workspace.id),
+    autoTopUpsThisMonth(prisma, ctx.workspace.id, at),
   ]);
-  const canManage = can(ctx.role, "manage-billing");
+  const gateway = paymentGateway().name;
+  const creditsPerUsd = deploymentCreditsPerUsd();
   const flexAllowed = ctx.plan?.flexAllowed ?? false;
   const flexEnabled = settings?.flexEnabled ?? ctx.workspace.flexEnabled;
+  const card = settings?.card ?? null;
+  const thisMonth: AutoTopUpRow[] = autoTopUps.map((payment) => ({
+    id: payment.id,
+    status: payment.status,
+    amountCents: payment.amountCents,
+    credits: payment.credits?.toString() ?? null,
+    createdAt: payment.createdAt,
+    failureMessage: payment.failureMessage,
+  }));
+  const autoTopUp = {
+    enabled: settings?.autoTopUpEnabled ?? false,
+    thresholdCents: settings?.autoTopUpThreshold != null ? Number(creditsToCents(settings.autoTopUpThreshold, creditsPerUsd)) : null,
+    amountCents: settings?.autoTopUpAmountCents ?? null,
+    monthlyMax: settings?.autoTopUpMonthlyMax ?? null,
+  };
+  const prepaid = balance?.prepaid ?? 0n;
 
   return (
     <>
+      <Notice
+        query={query}
+        setupOutcome={setupOutcome}
+        cardName={card ? cardLabel(card) : null}
+        inArrears={ctx.workspace.billingState !== "GOOD"}
+      />
       <PageHeader
         title="Credits"
         description="Prepaid credits you buy ahead of usage, automatic top-ups, and flex billing for when every other source runs out."
         actions={
           <ManagerActions canManage={canManage}>
-            <ComingSoonButton variant="primary">Buy credits</ComingSoonButton>
+            <BuyCreditsButton slug={ctx.workspace.slug} card={card} creditsPerUsd={creditsPerUsd.toString()} />
           </ManagerActions>
         }
       />
 
       <div className="grid gap-4 md:grid-cols-2">
         <SettingCard icon={Coins} title="Prepaid balance">
-          <CreditsFigure credits={balance?.prepaid ?? 0n} />
+          <CreditsFigure credits={prepaid} />
+          <p className="mt-1 text-[13px] tabular-nums text-muted-foreground" data-testid="prepaid-exact">
+            {formatCount(prepaid)} credits exactly
+          </p>
           <p className="mt-3 text-[13px] text-muted-foreground">
             Top-ups between $5 and $10,000. Prepaid credits never expire and are not refundable.
           </p>
+        </SettingCard>
+
+        <SettingCard icon={CreditCard} title="Payment method">
+          <CardOnFile
+            slug={ctx.workspace.slug}
+            card={card}
+            canManage={canManage}
+            gateway={gateway}
+            expired={card ? cardExpired(card, at) : false}
+          />
+        </SettingCard>
+
+        <SettingCard
+          icon={RefreshCw}
+          title="Auto top-up"
+          badge={
+            autoTopUp.enabled ? (
+              <Badge tone="success" dot>
+                On
+              </Badge>
+            ) : (
+              <Badge dot>Off</Badge>
+            )
+          }
+          action={
+            canManage ? (
+              <AutoTopUpButton
+                slug={ctx.workspace.slug}
+                settings={autoTopUp}
+                card={card}
+                creditsPerUsd={creditsPerUsd.toString()}
+                thisMonth={thisMonth}
+              />
+            ) : null
+          }
+        >
+          {autoTopUp.enabled && settings?.autoTopUpThreshold != null && autoTopUp.amountCents != null ? (
+            <p className="text-sm text-pretty" data-testid="auto-top-up-summary">
+              When prepaid credits fall below <CreditsWithUsd credits={settings.autoTopUpThreshold} />,{" "}
+              <span className="whitespace-nowrap">{card ? cardLabel(card) : "your card"}</span> is charged{" "}
+              <span className="font-medium tabular-nums">{formatCents(autoTopUp.amountCents)}</span>
+              {autoTopUp.monthlyMax != null ? (
+                <>
+                  , at most <span className="tabular-nums">{autoTopUp.monthlyMax}</span> {autoTopUp.monthlyMax === 1 ? "time" : "times"} a
+                  month
+                </>
+              ) : null}
+              .
+            </p>
+          ) : (
+            <p className="text-sm text-muted-foreground text-pretty">
+              {autoTopUp.thresholdCents !== null
+                ? "Off: nothing is charged automatically. Turn it on to refill prepaid credits when they run low."
+                : "Refill prepaid credits automatically when they fall below a threshold you choose, with a monthly cap on the number of charges."}
+            </p>
+          )}
+          {thisMonth.length > 0 ? <ThisMonth rows={thisMonth} monthlyMax={autoTopUp.monthlyMax} className="mt-4" /> : null}
         </SettingCard>
 
         <SettingCard
@@ -86,53 +197,6 @@ export default async function CreditsPage({ params }: { params: Promise<{ slug: 
             </p>
           ) : null}
         </SettingCard>
-
-        <SettingCard
-          icon={RefreshCw}
-          title="Auto top-up"
-          badge={
-            settings?.autoTopUpEnabled ? (
-              <Badge tone="success" dot>
-                On
-              </Badge>
-            ) : (
-              <Badge dot>Off</Badge>
-            )
-          }
-          action={canManage ? <ComingSoonButton size="sm">Set up auto top-up</ComingSoonButton> : null}
-        >
-          {settings?.autoTopUpEnabled && settings.autoTopUpThreshold != null && settings.autoTopUpAmountCents != null ? (
-            <p className="text-sm text-pretty">
-              When prepaid credits fall below <CreditsWithUsd credits={settings.autoTopUpThreshold} />, your card is charged{" "}
-              <span className="font-medium tabular-nums">{formatCents(settings.autoTopUpAmountCents)}</span>
-              {settings.autoTopUpMonthlyMax != null ? (
-                <>
-                  , at most <span className="tabular-nums">{settings.autoTopUpMonthlyMax}</span> times a month
-                </>
-              ) : null}
-              .
-            </p>
-          ) : (
-            <p className="text-sm text-muted-foreground text-pretty">
-              Refill prepaid credits automatically when they fall below a threshold you choose, with a monthly cap on the number of charges.
-            </p>
-          )}
-        </SettingCard>
-
-        <SettingCard icon={CreditCard} title="Payment method">
-          {settings?.card ? (
-            <p className="text-sm">
-              <span className="font-medium">{formatCardBrand(settings.card.brand)}</span> ending in{" "}
-              <span className="font-mono tabular-nums">{settings.card.last4}</span>
-              <span className="text-muted-foreground">
-                {" "}
-                · expires {String(settings.card.expMonth).padStart(2, "0")}/{settings.card.expYear}
-              </span>
-            </p>
-          ) : (
-            <p className="text-sm text-muted-foreground">No card on file. A card is needed for top-ups, paid plans and flex billing.</p>
-          )}
-        </SettingCard>
       </div>
 
       <Section title="Top-ups and grants" description="Prepaid credits added to this workspace, newest first.">
@@ -141,7 +205,7 @@ export default async function CreditsPage({ params }: { params: Promise<{ slug: 
             icon={Coins}
             compact
             title="No top-ups yet"
-            description="Credits you buy, and credits granted by support, appear here with their receipts."
+            description="Credits you buy, and credits granted by support, appear here. Each top-up has a receipt under Invoices."
           />
         ) : (
           <Table label="Top-ups and grants">
@@ -174,6 +238,92 @@ export default async function CreditsPage({ params }: { params: Promise<{ slug: 
   );
 }
 
+type SetupOutcome = "saved" | "incomplete" | "failed";
+
+async function confirmSetupSession(ctx: WorkspaceContext, sessionId: string, at: Date): Promise<SetupOutcome> {
+  if (sessionId.length > 200) return "failed";
+  try {
+    const card = await saveCardFromSetupSession(await db(), paymentGateway(), {
+      workspaceId: ctx.workspace.id,
+      sessionId,
+      now: at,
+      actor: { id: ctx.user.id, email: ctx.user.email, role: ctx.role },
+    });
+    return card ? "saved" : "incomplete";
+  } catch (error) {
+    console.error("[credits] the card of setup session could not be saved", error);
+    return "failed";
+  }
+}
+
+/** The one-time notice after a redirect back to this page. */
+function Notice({
+  query,
+  setupOutcome,
+  cardName,
+  inArrears,
+}: {
+  query: SearchParams;
+  setupOutcome: SetupOutcome | null;
+  cardName: string | null;
+  inArrears: boolean;
+}) {
+  const card = one(query.card);
+  const notice = one(query.notice);
+  const receipt = one(query.receipt);
+  const clear = ["card", "setup_session", "notice", "receipt"];
+  const savedText = (
+    <>
+      {cardName ? `${cardName} is now the card on file.` : "It is now the card on file."}{" "}
+      {inArrears ? "Overdue invoices are charged to it within a minute, or pay them now." : "Top-ups and invoices are charged to it."}
+    </>
+  );
+
+  if (setupOutcome === "saved" || card === "saved") {
+    return (
+      <PageNotice tone="success" title="Card saved" clearParams={clear}>
+        {savedText}
+      </PageNotice>
+    );
+  }
+  if (setupOutcome === "incomplete") {
+    return (
+      <PageNotice tone="warning" title="The card is not confirmed yet" clearParams={clear}>
+        The card page has not finished saving it. Reload this page in a moment; if it still isn’t here, add the card again.
+      </PageNotice>
+    );
+  }
+  if (setupOutcome === "failed") {
+    return (
+      <PageNotice tone="danger" title="The card could not be saved" clearParams={clear}>
+        Nothing was changed. Try adding the card again.
+      </PageNotice>
+    );
+  }
+  if (card === "cancelled") {
+    return (
+      <PageNotice tone="info" title="Nothing changed" clearParams={clear}>
+        You left the card form without saving a card.
+      </PageNotice>
+    );
+  }
+  if (notice === "top-up-confirmed") {
+    return (
+      <PageNotice tone="success" title="Payment confirmed: credits added" clearParams={clear}>
+        {receipt && /^MD-\d+$/.test(receipt) ? `Your receipt is ${receipt}, under Invoices.` : "The receipt is under Invoices."}
+      </PageNotice>
+    );
+  }
+  if (notice === "payment-not-confirmed") {
+    return (
+      <PageNotice tone="warning" title="The payment was not confirmed" clearParams={clear}>
+        Nothing was charged and no credits were added. Try again, or use another card.
+      </PageNotice>
+    );
+  }
+  return null;
+}
+
 function SettingCard({
   icon: Icon,
   title,
@@ -188,7 +338,7 @@ function SettingCard({
   children: ReactNode;
 }) {
   return (
-    <Card className="flex flex-col p-5">
+    <Card className="flex flex-col p-5" role="region" aria-label={title}>
       <div className="mb-4 flex items-center justify-between gap-3">
         <h2 className="flex items-center gap-2 text-sm font-semibold">
           <span className="flex size-7 items-center justify-center rounded-lg bg-surface-muted ring-1 ring-border">

@@ -1,7 +1,6 @@
 // Invoices (R8.2): plan fees, flex, packages, top-up receipts and final invoices.
 import { Receipt } from "lucide-react";
 import type { Metadata } from "next";
-import { BillingStateBanner } from "@/components/billing/billing-state";
 import { InvoiceTable } from "@/components/billing/invoice-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -22,17 +21,6 @@ export default async function InvoicesPage({ params }: { params: Promise<{ slug:
         title="Invoices"
         description="Every charge to your workspace: plan fees, flex usage, packages and top-up receipts, with their status."
       />
-      {ctx.workspace.billingState !== "GOOD" ? (
-        <div className="mb-6">
-          <BillingStateBanner
-            info={{
-              billingState: ctx.workspace.billingState,
-              graceEndsAt: ctx.workspace.graceEndsAt,
-              retentionEndsAt: ctx.workspace.retentionEndsAt,
-            }}
-          />
-        </div>
-      ) : null}
       {invoices.length === 0 ? (
         <EmptyState
           icon={Receipt}
