@@ -2,6 +2,20 @@ import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { demo, freshEmail, signIn, signUp } from "./fixtures";
 
+/**
+ * page.goto that waits for the page to settle first and tries once more if a late client-side
+ * refresh of the previous page aborted it (net::ERR_ABORTED).
+ */
+async function open(page: Page, url: string) {
+  await page.waitForLoadState("networkidle");
+  try {
+    await page.goto(url);
+  } catch (error) {
+    if (!String(error).includes("ERR_ABORTED")) throw error;
+    await page.goto(url);
+  }
+}
+
 // The demo seed wrote one key per demo workspace here (R13).
 const keys = () => JSON.parse(fs.readFileSync(".data/e2e/demo-keys.json", "utf8")) as Record<string, string>;
 
@@ -43,7 +57,7 @@ test.describe("payments", () => {
     page,
   }) => {
     const base = await newOwner(page, "topup");
-    await page.goto(`${base}/credits`);
+    await open(page, `${base}/credits`);
     await expect(page.getByTestId("prepaid-exact")).toHaveText("0 credits exactly");
 
     // No card yet: buying asks for one first.
@@ -69,7 +83,7 @@ test.describe("payments", () => {
     await expect.poll(() => prepaid(page)).toBe(before + 40_000_000n);
 
     // The receipt is an invoice, paid, with the credits in plain words.
-    await page.goto(`${base}/invoices`);
+    await open(page, `${base}/invoices`);
     const invoices = page.getByRole("table", { name: "Invoices" });
     await expect(invoices.getByRole("row").filter({ hasText: "Top-up receipt" })).toHaveCount(1);
     const row = invoices.getByRole("row").filter({ hasText: receipt });
@@ -79,7 +93,7 @@ test.describe("payments", () => {
     await expect(page.getByRole("table", { name: "Invoice lines" })).toContainText("40,000,000 credits for $20.00");
 
     // Auto top-up: below $5 of prepaid, add $25, at most 3 times a month (prepaid is above it: nothing is charged now).
-    await page.goto(`${base}/credits`);
+    await open(page, `${base}/credits`);
     await page.getByRole("button", { name: "Set up auto top-up" }).click();
     const auto = page.getByRole("dialog", { name: "Automatic top-up" });
     await expect(auto.getByRole("switch", { name: "Top up automatically" })).toHaveAttribute("aria-checked", "true");
@@ -110,13 +124,13 @@ test.describe("payments", () => {
     await buy.getByRole("button", { name: "Cancel" }).click();
     await page.reload();
     expect(await prepaid(page)).toBe(beforeDecline);
-    await page.goto(`${base}/invoices`);
+    await open(page, `${base}/invoices`);
     await expect(page.getByRole("table", { name: "Invoices" }).getByRole("row").filter({ hasText: "Top-up receipt" })).toHaveCount(1);
   });
 
   test("[PAYMENTS][3DS] a card that needs authentication is confirmed on the bank's page, then the credits arrive", async ({ page }) => {
     const base = await newOwner(page, "threeds");
-    await page.goto(`${base}/credits`);
+    await open(page, `${base}/credits`);
     await saveCard(page, () => cardButton(page).click(), "4000 0027 6000 3184");
     await page.getByRole("button", { name: "Buy credits" }).click();
     const buy = page.getByRole("dialog", { name: "Buy prepaid credits" });
@@ -167,7 +181,7 @@ test.describe("payments", () => {
     }
     await page.reload();
     await expect(page.getByTestId("arrears-banner")).toHaveCount(0);
-    await page.goto("/w/overdue-robotics/invoices");
+    await open(page, "/w/overdue-robotics/invoices");
     await expect(page.getByRole("table", { name: "Invoices" }).getByRole("row").filter({ hasText: "Open" })).toHaveCount(0);
 
     const allowed = await needsFlex();

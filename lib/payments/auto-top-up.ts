@@ -77,22 +77,16 @@ async function claimAutoTopUp(prisma: PrismaClient, gateway: PaymentGateway, wor
   const card = await defaultCard(prisma, workspaceId, gateway);
   return withTransactionRetry(() =>
     prisma.$transaction(async (tx): Promise<ClaimedAutoTopUp | null> => {
+      // The workspace row first, then — in a new statement, so a new snapshot — the balance: a top-up
+      // that committed while this waited for the lock is seen (a join read with the lock would not see it).
       const rows = await tx.$queryRaw<
-        {
-          enabled: boolean;
-          armed: boolean;
-          threshold: bigint | null;
-          amountCents: number | null;
-          monthlyMax: number | null;
-          prepaid: bigint;
-        }[]
+        { enabled: boolean; armed: boolean; threshold: bigint | null; amountCents: number | null; monthlyMax: number | null }[]
       >`
-        SELECT w."autoTopUpEnabled" AS "enabled", w."autoTopUpArmed" AS "armed", w."autoTopUpThreshold" AS "threshold",
-               w."autoTopUpAmountCents" AS "amountCents", w."autoTopUpMonthlyMax" AS "monthlyMax", b."prepaid"
-        FROM "Workspace" w JOIN "CreditBalance" b ON b."workspaceId" = w."id"
-        WHERE w."id" = ${workspaceId}::uuid
-        FOR UPDATE OF w`;
-      const ws = rows[0];
+        SELECT "autoTopUpEnabled" AS "enabled", "autoTopUpArmed" AS "armed", "autoTopUpThreshold" AS "threshold",
+               "autoTopUpAmountCents" AS "amountCents", "autoTopUpMonthlyMax" AS "monthlyMax"
+        FROM "Workspace" WHERE "id" = ${workspaceId}::uuid FOR UPDATE`;
+      const balance = await tx.creditBalance.findUnique({ where: { workspaceId }, select: { prepaid: true } });
+      const ws = rows[0] && balance ? { ...rows[0], prepaid: balance.prepaid } : null;
       if (!ws || !ws.enabled || !ws.armed || ws.threshold === null || ws.amountCents === null) return null;
       if (BigInt(ws.prepaid) >= BigInt(ws.threshold)) return null;
       const monthStart = calendarMonthStart(now);
