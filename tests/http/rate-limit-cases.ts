@@ -42,14 +42,27 @@ export async function sixteenAtOnce(servers: string[], secret: string): Promise<
 
 /** 20 calls, one every 25 ms (all within half a second) → exactly 15 admitted, the last 5 refused. */
 export async function twentySpaced(servers: string[], secret: string): Promise<void> {
-  const sent: Promise<Reply>[] = [];
-  for (let i = 0; i < 20; i += 1) {
-    sent.push(operate(servers[i % servers.length]!, secret));
-    await sleep(25);
+  // The 20 calls must arrive within one second for "exactly 15" to be the answer. On a loaded
+  // machine the sleeps can stretch the sends past it; such a round proves nothing, so after the
+  // window has emptied it is sent again (at most three rounds).
+  for (let round = 1; ; round += 1) {
+    const sent: Promise<Reply>[] = [];
+    const started = performance.now();
+    for (let i = 0; i < 20; i += 1) {
+      sent.push(operate(servers[i % servers.length]!, secret));
+      if (i < 19) await sleep(25);
+    }
+    const span = performance.now() - started;
+    const replies = await Promise.all(sent);
+    if (span > 900 && round < 3) {
+      await sleep(1_100);
+      continue;
+    }
+    expect(span, "the 20 calls were sent within 900 ms").toBeLessThanOrEqual(900);
+    expect(statuses(replies)).toEqual([...Array(15).fill(200), ...Array(5).fill(429)]);
+    for (const reply of replies.filter((r) => r.status === 429)) expectThrottled(reply, "exceeded limit of 15 requests per second");
+    return;
   }
-  const replies = await Promise.all(sent);
-  expect(statuses(replies)).toEqual([...Array(15).fill(200), ...Array(5).fill(429)]);
-  for (const reply of replies.filter((r) => r.status === 429)) expectThrottled(reply, "exceeded limit of 15 requests per second");
 }
 
 /**
