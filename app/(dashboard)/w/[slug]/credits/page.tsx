@@ -7,7 +7,6 @@ import { DateText } from "@/components/billing/dates";
 import { grantKindLabels } from "@/components/billing/labels";
 import { ManagerActions } from "@/components/billing/view-only-note";
 import { Badge } from "@/components/ui/badge";
-import { ComingSoonButton } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
@@ -16,6 +15,7 @@ import { requireWorkspace, type WorkspaceContext } from "@/lib/auth/access";
 import { can } from "@/lib/auth/roles";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { readFlexSetting } from "@/lib/db/billing/flex-setting";
 import { getBillingSettings, getCreditBalance, listPrepaidGrants } from "@/lib/db/queries/dashboard";
 import { creditsToCents, formatCents, formatCount } from "@/lib/money";
 import { paymentGateway } from "@/lib/payments";
@@ -25,6 +25,7 @@ import { AutoTopUpButton, ThisMonth, type AutoTopUpRow } from "./auto-top-up-dia
 import { BuyCreditsButton } from "./buy-credits-dialog";
 import { cardExpired, cardLabel } from "./card-format";
 import { CardOnFile } from "./card-on-file";
+import { FlexExplanation, FlexSwitch } from "./flex-switch";
 import { PageNotice } from "./page-notice";
 
 export const metadata: Metadata = { title: "Credits" };
@@ -59,8 +60,6 @@ export default async function CreditsPage({
   ]);
   const gateway = paymentGateway().name;
   const creditsPerUsd = deploymentCreditsPerUsd();
-  const flexAllowed = ctx.plan?.flexAllowed ?? false;
-  const flexEnabled = settings?.flexEnabled ?? ctx.workspace.flexEnabled;
   const card = settings?.card ?? null;
   const thisMonth: AutoTopUpRow[] = autoTopUps.map((payment) => ({
     id: payment.id,
@@ -77,6 +76,8 @@ export default async function CreditsPage({
     monthlyMax: settings?.autoTopUpMonthlyMax ?? null,
   };
   const prepaid = balance?.prepaid ?? 0n;
+  // The flex card: the switch's state and whether it may be turned on (plan, card on file for pay as you go).
+  const flex = await readFlexSetting(prisma, paymentGateway(), ctx.workspace.id);
 
   return (
     <>
@@ -168,9 +169,9 @@ export default async function CreditsPage({
           icon={Zap}
           title="Flex billing"
           badge={
-            !flexAllowed ? (
+            !flex.planAllows ? (
               <Badge>Not available</Badge>
-            ) : flexEnabled ? (
+            ) : flex.enabled ? (
               <Badge tone="success" dot>
                 On
               </Badge>
@@ -179,19 +180,27 @@ export default async function CreditsPage({
             )
           }
           action={
-            canManage && flexAllowed ? (
-              <ComingSoonButton size="sm">{flexEnabled ? "Turn off flex" : "Turn on flex"}</ComingSoonButton>
-            ) : null
+            !flex.planAllows ? null : canManage ? (
+              <FlexSwitch
+                slug={ctx.workspace.slug}
+                enabled={flex.enabled}
+                canTurnOn={flex.canTurnOn}
+                payAsYouGo={flex.payAsYouGo}
+                flexUsed={(balance?.flexUsed ?? 0n) > 0n ? <CreditsWithUsd credits={balance!.flexUsed} /> : null}
+              />
+            ) : (
+              <p className="text-[13px] text-muted-foreground">Only owners and billing admins can turn flex billing on or off.</p>
+            )
           }
         >
-          <p className="text-sm text-muted-foreground text-pretty">
-            {!flexAllowed
-              ? `${ctx.plan?.name ?? "Your plan"} has no flex billing. When included and prepaid credits run out, calls are refused until they are refilled.`
-              : flexEnabled
-                ? "When included, package and prepaid credits run out, calls continue and are billed at the end of the period."
-                : "Off: a call that would need flex credits is refused. Turn it on to keep calls running past your other credits."}
-          </p>
-          {flexAllowed ? (
+          <FlexExplanation
+            planName={ctx.plan?.name ?? "Your plan"}
+            flexAllowed={flex.planAllows}
+            enabled={flex.enabled}
+            payAsYouGo={flex.payAsYouGo}
+            hasCard={flex.hasCard}
+          />
+          {flex.planAllows ? (
             <p className="mt-3 text-sm">
               Used this period: <CreditsWithUsd credits={balance?.flexUsed ?? 0n} />
             </p>
