@@ -91,6 +91,9 @@ export async function changePlan(
       }
       const audit = { workspaceId: input.workspaceId, actor: input.actor, reason: input.reason, now: input.at };
 
+      // The same downgrade confirmed twice (two tabs at once): applied once.
+      if (direction === "downgrade" && state.scheduledPlan?.code === to.code && !state.cancelAtPeriodEnd)
+        return { kind: "unchanged" } as const;
       if (direction === "downgrade") {
         const next = scheduleDowngrade(state, to);
         await tx.subscription.update({
@@ -141,6 +144,8 @@ export async function cancelAtPeriodEnd(
 ): Promise<ChangeOutcome> {
   return prisma.$transaction(async (tx) => {
     const { subscriptionId, state } = await loadSubscription(tx, input.workspaceId);
+    // Already scheduled (a second confirmation): nothing more.
+    if (state.cancelAtPeriodEnd) return { kind: "unchanged" };
     if (state.plan.feeCents === 0 && state.plan.interval !== "YEAR")
       throw new PlanChangeError("Only a paid plan can be cancelled; this workspace is not on one.");
     const next = scheduleCancellation(state);

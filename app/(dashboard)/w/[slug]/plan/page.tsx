@@ -1,6 +1,7 @@
 // Plan (R4, R10): the current subscription and every plan of the catalog to compare.
 import { Check, Minus } from "lucide-react";
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { CreditsWithUsd } from "@/components/billing/credit-amount";
 import { DateText } from "@/components/billing/dates";
 import { formatPlanFee, formatRateLimits, intervalNouns } from "@/components/billing/labels";
@@ -8,25 +9,36 @@ import { PlanCard } from "@/components/billing/plan-card";
 import { ManagerActions } from "@/components/billing/view-only-note";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { ComingSoonButton } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/lib/auth/access";
+import { classifyChange } from "@/lib/billing/plan-terms";
 import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { listCatalogPlans, type CatalogPlan } from "@/lib/db/queries/catalog";
 import { getActiveSubscription } from "@/lib/db/queries/dashboard";
+import { CancelPlanButton, ChangePlanButton, UndoCancelButton, WithdrawDowngradeButton } from "./plan-dialogs";
 
 export const metadata: Metadata = { title: "Plan" };
 
-export default async function PlanPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function PlanPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
+  const picked = (await searchParams).plan;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
   const [plans, subscription] = await Promise.all([listCatalogPlans(prisma), getActiveSubscription(prisma, ctx.workspace.id)]);
   const canManage = can(ctx.role, "manage-billing");
   const currentCode = ctx.plan?.code ?? null;
   const isPaid = (ctx.plan?.feeCents ?? 0) > 0;
+  const currentPlan = plans.find((plan) => plan.code === currentCode) ?? null;
+  const cancelScheduled = Boolean(subscription?.cancelAtPeriodEnd);
+  const scheduledCode = subscription?.scheduledPlan?.code ?? null;
 
   return (
     <>
@@ -35,18 +47,47 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
         description="Your subscription, and the plans you can move to. Upgrades take effect at once; downgrades and cancellations at the end of the period."
         actions={
           <ManagerActions canManage={canManage}>
-            {isPaid && !ctx.subscription?.cancelAtPeriodEnd ? <ComingSoonButton>Cancel plan</ComingSoonButton> : null}
-            <ComingSoonButton variant="primary">Change plan</ComingSoonButton>
+            {isPaid && currentPlan ? (
+              <CancelPlanButton
+                slug={ctx.workspace.slug}
+                fromPlanCode={currentPlan.code}
+                planName={currentPlan.name}
+                scheduled={cancelScheduled}
+              />
+            ) : null}
           </ManagerActions>
         }
       />
 
       {subscription?.scheduledPlan ? (
         <div className="mb-6">
-          <Alert tone="info" title={`Moving to ${subscription.scheduledPlan.name} at the end of this period`}>
+          <Alert
+            tone="info"
+            title={`Moving to ${subscription.scheduledPlan.name} at the end of this period`}
+            action={
+              canManage ? <WithdrawDowngradeButton slug={ctx.workspace.slug} scheduledPlanCode={subscription.scheduledPlan.code} /> : null
+            }
+          >
             {subscription.currentPeriodEnd ? (
               <>
-                The change takes effect on <DateText date={subscription.currentPeriodEnd} />.
+                The change takes effect on <DateText date={subscription.currentPeriodEnd} />. Until then you keep your current plan.
+              </>
+            ) : null}
+          </Alert>
+        </div>
+      ) : null}
+
+      {cancelScheduled ? (
+        <div className="mb-6">
+          <Alert
+            tone="warning"
+            title="Your plan is cancelled at the end of this period"
+            action={canManage ? <UndoCancelButton slug={ctx.workspace.slug} /> : null}
+          >
+            {subscription?.currentPeriodEnd ? (
+              <>
+                Service continues until <DateText date={subscription.currentPeriodEnd} />. Then the final invoice is issued, unused included
+                credits are dropped, prepaid credits are kept, and the workspace moves to the Free plan.
               </>
             ) : null}
           </Alert>
@@ -70,7 +111,24 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
         ) : (
           <ul className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
             {plans.map((plan) => (
-              <PlanOption key={plan.id} plan={plan} current={plan.code === currentCode} />
+              <PlanOption
+                key={plan.id}
+                plan={plan}
+                current={plan.code === currentCode}
+                action={
+                  canManage && currentPlan ? (
+                    <ChangePlanButton
+                      slug={ctx.workspace.slug}
+                      fromPlanCode={currentPlan.code}
+                      toPlan={{ code: plan.code, name: plan.name }}
+                      variant={classifyChange(currentPlan, plan) === "upgrade" ? "primary" : "secondary"}
+                      status={plan.code === currentCode ? "current" : plan.code === scheduledCode ? "scheduled" : "available"}
+                      autoOpen={picked === plan.code}
+                      label={`${classifyChange(currentPlan, plan) === "upgrade" && plan.feeCents > 0 ? "Upgrade" : "Switch"} to ${plan.name}`}
+                    />
+                  ) : null
+                }
+              />
             ))}
           </ul>
         )}
@@ -79,7 +137,7 @@ export default async function PlanPage({ params }: { params: Promise<{ slug: str
   );
 }
 
-function PlanOption({ plan, current }: { plan: CatalogPlan; current: boolean }) {
+function PlanOption({ plan, current, action }: { plan: CatalogPlan; current: boolean; action: ReactNode }) {
   const noun = intervalNouns[plan.interval];
   const features = [
     {
@@ -126,6 +184,7 @@ function PlanOption({ plan, current }: { plan: CatalogPlan; current: boolean }) 
           </li>
         ))}
       </ul>
+      {action}
     </li>
   );
 }
