@@ -3,7 +3,7 @@ import "server-only";
 // Sign-up: a user and their first workspace on the Free plan, in one
 // transaction, so that a failure leaves neither behind.
 import { db } from "@/lib/db";
-import { createUser, createWorkspace } from "@/lib/db/accounts";
+import { createUser, createWorkspace, signUpPlanCode } from "@/lib/db/accounts";
 import { writeAudit } from "@/lib/db/audit";
 
 export interface Registration {
@@ -11,6 +11,8 @@ export interface Registration {
   email: string;
   passwordHash: string | null;
   workspaceName: string;
+  /** Picked on /pricing; kept only when it needs no card (else Free). */
+  planCode?: string;
   oauth?: { provider: string; providerAccountId: string };
 }
 
@@ -21,12 +23,13 @@ export async function registerUser(registration: Registration, now: Date) {
     if (registration.oauth) {
       await tx.authAccount.create({ data: { userId: user.id, ...registration.oauth } });
     }
-    const workspace = await createWorkspace(tx, { ownerId: user.id, name: registration.workspaceName, now });
+    const planCode = await signUpPlanCode(tx, registration.planCode);
+    const workspace = await createWorkspace(tx, { ownerId: user.id, name: registration.workspaceName, planCode, now });
     await writeAudit(tx, {
       workspaceId: workspace.id,
       actor: { id: user.id, email: user.email, role: "OWNER" },
       action: "workspace.created",
-      detail: { plan: "free", via: registration.oauth?.provider ?? "password" },
+      detail: { plan: planCode, via: registration.oauth?.provider ?? "password" },
       now,
     });
     return { user, workspace };

@@ -27,6 +27,12 @@ const signUpSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address, like you@company.com.").max(320),
   password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200, "Use at most 200 characters."),
   workspaceName: nameField("Name your workspace, e.g. your company."),
+  // A plan picked on /pricing; lib/db/accounts.ts signUpPlanCode keeps it only when it needs no card.
+  planCode: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .max(60)
+    .optional(),
 });
 
 export interface SignUpAttempt {
@@ -43,9 +49,9 @@ export async function signUpWithPassword(raw: Record<string, unknown>, { address
   // Counted once the form is valid: the attempts that could create an account or learn that one exists.
   const admitted = await admitAuthAttempt("sign-up", address, at);
   if (!admitted.allowed) return { error: TOO_MANY_ATTEMPTS_MESSAGE };
-  const { name, email, password, workspaceName } = parsed.data;
+  const { name, email, password, workspaceName, planCode } = parsed.data;
   try {
-    await registerUser({ name, email, workspaceName, passwordHash: await hashPassword(password) }, at);
+    await registerUser({ name, email, workspaceName, planCode, passwordHash: await hashPassword(password) }, at);
   } catch (error) {
     if (error instanceof EmailTakenError || isUniqueViolation(error)) {
       return {

@@ -56,6 +56,17 @@ export async function createUser(tx: Tx, user: NewUser) {
   });
 }
 
+/**
+ * The plan a new sign-up starts on: the one picked on /pricing when it is in
+ * the catalog and needs no card (R4.1: no card at sign-up), else Free. A plan
+ * that needs a card is chosen after sign-up, once a card is on file.
+ */
+export async function signUpPlanCode(tx: Tx, picked: string | null | undefined): Promise<string> {
+  if (!picked || picked === FREE_PLAN_CODE) return FREE_PLAN_CODE;
+  const plan = await tx.plan.findUnique({ where: { code: picked }, select: { code: true, requiresCard: true } });
+  return plan && !plan.requiresCard ? plan.code : FREE_PLAN_CODE;
+}
+
 export interface NewWorkspace {
   ownerId: string;
   name: string;

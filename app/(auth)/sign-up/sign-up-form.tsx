@@ -7,17 +7,37 @@ import { startTransition, useActionState, useEffect, useRef, useState, type Form
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
-import { signUpAction, type SignUpState } from "./actions";
+import { signUpAction, type SignUpAnswer } from "./actions";
 
-const initialState: SignUpState = {};
+/** A plan picked on /pricing (sign-up?plan=<code>). */
+export interface PickedPlan {
+  code: string;
+  name: string;
+  fee: string;
+  needsCard: boolean;
+}
 
-export function SignUpForm({ minPasswordLength }: { minPasswordLength: number }) {
+const initialState: SignUpAnswer = {};
+
+export function SignUpForm({
+  minPasswordLength,
+  plan = null,
+  next = null,
+  email,
+}: {
+  minPasswordLength: number;
+  plan?: PickedPlan | null;
+  /** Where to go once signed in (an invitation link), instead of home. */
+  next?: string | null;
+  /** Prefilled email (the invited address). */
+  email?: string;
+}) {
   const router = useRouter();
   const [state, formAction, pending] = useActionState(signUpAction, initialState);
   // The password is needed once more, to sign in after the account exists; the
   // action never sends it back.
   const passwordRef = useRef("");
-  const signingInFor = useRef<SignUpState | null>(null);
+  const signingInFor = useRef<SignUpAnswer | null>(null);
   const [signInError, setSignInError] = useState<string | null>(null);
   const [signingIn, setSigningIn] = useState(false);
 
@@ -34,10 +54,17 @@ export function SignUpForm({ minPasswordLength }: { minPasswordLength: number })
         setSignInError("Your account was created, but signing in failed. Sign in with your new password.");
         return;
       }
-      router.replace("/");
+      if (next) {
+        router.replace(next);
+      } else if (state.confirmOn && state.slug) {
+        // The picked plan needs a card: the Plan page shows it picked, asks for the card and previews the change.
+        router.replace(`/w/${state.slug}/plan?plan=${encodeURIComponent(state.confirmOn)}`);
+      } else {
+        router.replace("/");
+      }
       router.refresh();
     })();
-  }, [state, router]);
+  }, [state, router, next]);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     // Dispatching by hand (instead of letting <form action> do it) keeps what
@@ -70,7 +97,8 @@ export function SignUpForm({ minPasswordLength }: { minPasswordLength: number })
           </Alert>
         ) : null}
         <TextField label="Name" name="name" autoComplete="name" required errors={errors.name} />
-        <TextField label="Email" name="email" type="email" autoComplete="email" required errors={errors.email} />
+        {plan ? <input type="hidden" name="plan" value={plan.code} /> : null}
+        <TextField label="Email" name="email" type="email" autoComplete="email" required defaultValue={email} errors={errors.email} />
         <TextField
           label="Password"
           name="password"
@@ -86,7 +114,11 @@ export function SignUpForm({ minPasswordLength }: { minPasswordLength: number })
           name="workspaceName"
           autoComplete="organization"
           required
-          hint="Usually your company or team. You can have more than one."
+          hint={
+            next
+              ? "Your own workspace, on the Free plan, besides the one you are joining. Usually your company or team."
+              : "Usually your company or team. You can have more than one."
+          }
           errors={errors.workspaceName}
         />
         <Button type="submit" className="h-10 w-full" disabled={busy}>
@@ -95,7 +127,10 @@ export function SignUpForm({ minPasswordLength }: { minPasswordLength: number })
       </form>
       <p className="text-center text-sm text-muted-foreground">
         Already have an account?{" "}
-        <Link href="/sign-in" className="font-medium text-primary hover:underline">
+        <Link
+          href={next ? `/sign-in?callbackUrl=${encodeURIComponent(next)}` : "/sign-in"}
+          className="font-medium text-primary hover:underline"
+        >
           Sign in
         </Link>
       </p>

@@ -2,10 +2,12 @@
 // packages, all read from the catalog that the billing engine uses (R3.3).
 import { Check, Minus } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { creditsUsd, deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { formatPlanFee, formatRateLimits, formatValidity, intervalNouns } from "@/components/billing/labels";
 import { PublicHeader } from "@/components/shell/public-header";
 import { Alert } from "@/components/ui/alert";
+import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Section } from "@/components/ui/page-header";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
@@ -148,7 +150,7 @@ function PricingPlan({ plan }: { plan: CatalogPlan }) {
         <h3 className="font-semibold tracking-tight">{plan.name}</h3>
         <p className="mt-3 text-3xl font-semibold tracking-tight tabular-nums">{formatPlanFee(plan)}</p>
         {plan.description ? <p className="mt-2 text-sm text-muted-foreground">{plan.description}</p> : null}
-        <ul className="mt-5 space-y-2.5 text-sm">
+        <ul className="mt-5 flex-1 space-y-2.5 text-sm">
           {features.map((feature) => (
             <li key={feature.text} className="flex items-start gap-2">
               {feature.ok ? (
@@ -160,6 +162,13 @@ function PricingPlan({ plan }: { plan: CatalogPlan }) {
             </li>
           ))}
         </ul>
+        {/* Sign-up starts on this plan when it needs no card; otherwise on Free, then the card form and the Plan page. */}
+        <Link
+          href={plan.code === "free" ? "/sign-up" : `/sign-up?plan=${encodeURIComponent(plan.code)}`}
+          className={buttonClassName({ variant: plan.code === "free" ? "secondary" : "primary", className: "mt-6 w-full" })}
+        >
+          {plan.code === "free" ? "Start free" : `Choose ${plan.name}`}
+        </Link>
       </Card>
     </li>
   );

@@ -1,7 +1,7 @@
 // Settings (R10, R14): the workspace, its members and the billing guardrails.
 import type { Metadata } from "next";
 import { CreditsWithUsd } from "@/components/billing/credit-amount";
-import { DateText } from "@/components/billing/dates";
+import { DateText, formatDate, formatDateTime } from "@/components/billing/dates";
 import { MembersTable } from "@/components/billing/members-table";
 import { ViewOnlyNote } from "@/components/billing/view-only-note";
 import { ComingSoonButton } from "@/components/ui/button";
@@ -9,11 +9,14 @@ import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/componen
 import { DescriptionList } from "@/components/ui/description-list";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/lib/auth/access";
+import { now } from "@/lib/clock";
 import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { listOpenInvitations } from "@/lib/db/invitations";
 import { noticePreferences } from "@/lib/db/notices";
 import { getBillingSettings, listMembers } from "@/lib/db/queries/dashboard";
 import { formatCents } from "@/lib/money";
+import { ManageMembers } from "./members";
 import { NotificationSettings } from "./notification-settings";
 import { WorkspaceNameForm } from "./workspace-name-form";
 
@@ -25,10 +28,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
   const { slug } = await params;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [members, settings, preferences] = await Promise.all([
+  const [members, settings, preferences, invitations] = await Promise.all([
     listMembers(prisma, ctx.workspace.id),
     getBillingSettings(prisma, ctx.workspace.id),
     noticePreferences(prisma, ctx.workspace.id, ctx.user.id),
+    can(ctx.role, "manage-billing") ? listOpenInvitations(prisma, ctx.workspace.id, now()) : Promise.resolve([]),
   ]);
   const canManage = can(ctx.role, "manage-billing");
   const isOwner = can(ctx.role, "owner");
@@ -65,10 +69,30 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
 
       <Section
         title="Members"
-        description="Owners manage everything; billing admins manage billing; viewers see everything and change nothing."
-        actions={isOwner ? <ComingSoonButton size="sm">Invite member</ComingSoonButton> : undefined}
+        description="Owners manage everything, members included; billing admins manage billing and can invite billing admins and viewers; viewers see everything and change nothing."
       >
-        <MembersTable members={members} currentUserId={ctx.user.id} />
+        {canManage ? (
+          <ManageMembers
+            slug={ctx.workspace.slug}
+            currentUserId={ctx.user.id}
+            viewerRole={ctx.role}
+            members={members.map((member) => ({
+              userId: member.user.id,
+              name: member.user.name,
+              email: member.user.email,
+              role: member.role,
+              since: formatDate(member.createdAt),
+            }))}
+            invitations={invitations.map((invitation) => ({
+              id: invitation.id,
+              email: invitation.email,
+              role: invitation.role,
+              expires: formatDateTime(invitation.expiresAt),
+            }))}
+          />
+        ) : (
+          <MembersTable members={members} currentUserId={ctx.user.id} />
+        )}
       </Section>
 
       <Section title="Billing guardrails" description="Alerts and a spending cap that protect you from surprises.">

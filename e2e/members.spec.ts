@@ -1,0 +1,147 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { demo, freshEmail, signIn } from "./fixtures";
+
+// The e2e server (scripts/e2e-server.sh) runs from the repository root with the
+// default OUTBOX_DIR, so its emails are .eml files here.
+const OUTBOX = path.resolve(process.env.OUTBOX_DIR ?? ".data/outbox");
+const SHOTS = process.env.SHOTS_DIR;
+
+/** Quoted-printable soft line breaks and escapes, as the mail composer writes long lines. */
+function decodeQuotedPrintable(raw: string): string {
+  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The invitation link of the newest .eml addressed to `email`. */
+async function invitationLink(email: string): Promise<string> {
+  let link: string | null = null;
+  await expect
+    .poll(
+      () => {
+        if (!fs.existsSync(OUTBOX)) return null;
+        const files = fs
+          .readdirSync(OUTBOX)
+          .filter((name) => name.endsWith(".eml"))
+          .map((name) => path.join(OUTBOX, name))
+          .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+        for (const file of files) {
+          const text = decodeQuotedPrintable(fs.readFileSync(file, "utf8"));
+          if (!text.includes(email)) continue;
+          const match = /https?:\/\/[^\s"<>]+\/invite\/[A-Za-z0-9_-]+/.exec(text);
+          if (match) {
+            link = match[0];
+            return link;
+          }
+        }
+        return null;
+      },
+      { timeout: 30_000, message: `an invitation email to ${email} in ${OUTBOX}` },
+    )
+    .not.toBeNull();
+  return link!;
+}
+
+async function shoot(page: Page, name: string) {
+  if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `mem-${name}-desktop.png`), fullPage: true });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SHOTS, `mem-${name}-phone.png`), fullPage: true });
+  if (size) await page.setViewportSize(size);
+}
+
+test.describe("members and roles", () => {
+  test("[MEMBERS] an owner invites a teammate, who signs up through the emailed link and sees the workspace", async ({ page, browser }) => {
+    const invitee = freshEmail("invitee");
+    await signIn(page, demo.owner);
+    await page.goto("/w/acme-vision/settings");
+    const form = page.getByRole("form", { name: "Invite member" });
+    await form.getByLabel("Email").fill(invitee);
+    await form.getByLabel("Role").selectOption("BILLING_ADMIN");
+    await form.getByRole("button", { name: "Send invitation" }).click();
+    await expect(form.getByText(`Invitation sent to ${invitee}.`)).toBeVisible();
+    await expect(page.getByRole("table", { name: "Open invitations" }).getByText(invitee)).toBeVisible();
+    await shoot(page, "settings-owner");
+
+    const link = await invitationLink(invitee);
+    const { pathname } = new URL(link);
+
+    // The invitee, in a browser that is not signed in.
+    const context = await browser.newContext();
+    const guest = await context.newPage();
+    await guest.goto(pathname);
+    await expect(guest.getByRole("heading", { name: "Join Acme Vision" })).toBeVisible();
+    await expect(guest.getByText(invitee)).toBeVisible();
+    await shoot(guest, "invite-guest");
+    await guest.getByRole("link", { name: "Create an account" }).click();
+    await expect(guest).toHaveURL(/\/sign-up\?next=/);
+    await expect(guest.getByLabel("Email")).toHaveValue(invitee);
+    await guest.getByLabel("Name", { exact: true }).fill("Ivy Invitee");
+    await guest.getByLabel("Password").fill("invitee-password-123");
+    await guest.getByLabel("Workspace name").fill("Ivy's sandbox");
+    await guest.getByRole("button", { name: "Create account" }).click();
+
+    // Back on the invitation, signed in with the invited address.
+    await expect(guest).toHaveURL(new RegExp(`${pathname}$`));
+    await shoot(guest, "invite-accept");
+    await guest.getByRole("button", { name: "Join Acme Vision" }).click();
+    await expect(guest).toHaveURL(/\/w\/acme-vision$/);
+
+    await guest.goto("/w/acme-vision/settings");
+    const members = guest.getByRole("table", { name: "Members" });
+    await expect(members.getByRole("row", { name: /Ivy Invitee/ })).toContainText(invitee);
+    // A billing admin may invite, but changes no roles and removes nobody.
+    await expect(guest.getByRole("form", { name: "Invite member" })).toBeVisible();
+    await expect(members.getByRole("combobox")).toHaveCount(0);
+    await expect(members.getByRole("button", { name: /Remove/ })).toHaveCount(0);
+
+    // The link is used up.
+    await guest.goto(pathname);
+    await expect(guest.getByText("This invitation has already been used.")).toBeVisible();
+    await context.close();
+
+    // The owner sees the new member with the invited role.
+    await page.reload();
+    await expect(page.getByRole("combobox", { name: "Role of Ivy Invitee" })).toHaveValue("BILLING_ADMIN");
+  });
+
+  test("[MEMBERS] the last owner cannot be demoted, and the page says why", async ({ page }) => {
+    await signIn(page, demo.free);
+    await page.goto("/w/free-labs/settings");
+    const select = page.getByRole("table", { name: "Members" }).getByRole("combobox").first();
+    await select.selectOption("VIEWER");
+    await expect(page.getByText("A workspace needs at least one owner. Make someone else an owner first.")).toBeVisible();
+    await expect(select).toHaveValue("OWNER");
+  });
+
+  test("[MEMBERS][VIEWER] a viewer sees the members with no working member controls", async ({ page }) => {
+    await signIn(page, demo.viewer);
+    await page.goto("/w/acme-vision/settings");
+    const members = page.getByRole("table", { name: "Members" });
+    await expect(members.getByText("Olivia Owner")).toBeVisible();
+    await expect(page.getByRole("form", { name: "Invite member" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /invite/i })).toHaveCount(0);
+    await expect(members.getByRole("combobox")).toHaveCount(0);
+    await expect(members.getByRole("button")).toHaveCount(0);
+    await shoot(page, "settings-viewer");
+  });
+
+  test("[SIGN-UP][PRICING] a plan picked on /pricing that needs a card: the account starts on Free, then the Plan page with it picked", async ({
+    page,
+  }) => {
+    await page.goto("/pricing");
+    await page.getByRole("link", { name: "Choose Starter", exact: true }).click();
+    await expect(page).toHaveURL(/\/sign-up\?plan=starter_monthly$/);
+    await expect(page.getByText("You picked Starter ($30.00 / month). Your workspace starts on Free, with no card.")).toBeVisible();
+    await shoot(page, "sign-up-plan");
+    await page.getByLabel("Name", { exact: true }).fill("Sam Starter");
+    await page.getByLabel("Email").fill(freshEmail("starter"));
+    await page.getByLabel("Password").fill("starter-password-123");
+    await page.getByLabel("Workspace name").fill("Sam's shop");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/w\/[a-z0-9-]+\/plan\?plan=starter_monthly$/);
+    await expect(page.getByText("Free").first()).toBeVisible();
+  });
+});
