@@ -116,6 +116,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return env;
 }
 
+/** The app's public origin (APP_URL, or the local server): links in emails, the gateway's return addresses, the API's base URL. */
+export function appOrigin(): string {
+  const { APP_URL, PORT } = env();
+  return (APP_URL ?? `http://localhost:${PORT}`).replace(/\/+$/, "");
+}
+
 let cached: Env | undefined;
 
 export function env(): Env {

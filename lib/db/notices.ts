@@ -17,7 +17,7 @@ import {
   type OptionalNoticeKind,
 } from "@/lib/email/notices";
 import { oneClickUnsubscribeUrl, unsubscribeUrl, type UnsubscribeClaims } from "@/lib/email/unsubscribe";
-import { env } from "@/lib/env";
+import { appOrigin, env } from "@/lib/env";
 
 export type NoticeInput = {
   [K in NoticeKind]: {
@@ -31,10 +31,7 @@ export type NoticeInput = {
 }[NoticeKind];
 
 /** Links in emails point here: APP_URL, or the local server of the demo. */
-export function noticeAppUrl(): string {
-  const { APP_URL, PORT } = env();
-  return (APP_URL ?? `http://localhost:${PORT}`).replace(/\/+$/, "");
-}
+export const noticeAppUrl = appOrigin;
 
 const MONEY_ROLES = ["OWNER", "BILLING_ADMIN"] as const;
 

@@ -4,7 +4,7 @@ import "server-only";
 // the built-in test gateway otherwise. Kept on globalThis like the rest of
 // the process-wide state (several bundles share one process).
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { appOrigin, env } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { PaymentGateway } from "./gateway";
 import { StripeGateway } from "./stripe";
@@ -12,11 +12,7 @@ import { TestGateway } from "./test-gateway";
 
 export type { PaymentGateway } from "./gateway";
 
-/** The app's public origin, for links in emails and the gateway's return addresses. */
-export function appOrigin(): string {
-  const { APP_URL, PORT } = env();
-  return (APP_URL ?? `http://localhost:${PORT}`).replace(/\/$/, "");
-}
+export { appOrigin } from "@/lib/env";
 
 /** A gateway on the given database (tests, scripts): Stripe if configured, else the test gateway. */
 export function gatewayFor(prisma: () => Promise<PrismaClient>): PaymentGateway {

@@ -12,7 +12,7 @@ import { can } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { MAX_ACTIVE_API_KEYS } from "@/lib/db/api-keys";
 import { listApiKeys } from "@/lib/db/queries/dashboard";
-import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/env";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { RevokeKeyButton } from "./revoke-key-button";
 
@@ -23,8 +23,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
   const ctx = await requireWorkspace(slug, "read");
   const keys = await listApiKeys(await db(), ctx.workspace.id);
   const canManage = can(ctx.role, "manage-billing");
-  const { APP_URL, PORT } = env();
-  const origin = (APP_URL ?? `http://localhost:${PORT}`).replace(/\/$/, "");
+  const origin = appOrigin();
   const active = keys.filter((key) => !key.revokedAt).length;
   const atLimit = active >= MAX_ACTIVE_API_KEYS;
 
