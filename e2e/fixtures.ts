@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "meterdesk-demo";
@@ -35,4 +37,21 @@ export async function signUp(page: Page, input: { name: string; email: string; p
 /** The form's error message. Next's route announcer is also role="alert", so pick the one with text in the main area. */
 export function formAlert(page: Page) {
   return page.locator('main [role="alert"], form [role="alert"]').first();
+}
+
+/**
+ * With SHOTS_DIR set (a review run, not CI), a full-page screenshot of what is
+ * on screen at desktop width and again at phone width, named `<name>-desktop.png`
+ * and `<name>-phone.png`.
+ */
+export async function shoot(page: Page, name: string) {
+  const dir = process.env.SHOTS_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.screenshot({ path: path.join(dir, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(dir, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(size);
 }

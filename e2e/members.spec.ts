@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-import { demo, freshEmail, signIn } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { demo, freshEmail, shoot, signIn } from "./fixtures";
 
 // The e2e server (scripts/e2e-server.sh) runs from the repository root with the
 // default OUTBOX_DIR, so its emails are .eml files here.
 const OUTBOX = path.resolve(process.env.OUTBOX_DIR ?? ".data/outbox");
-const SHOTS = process.env.SHOTS_DIR;
 
 /** Quoted-printable soft line breaks and escapes, as the mail composer writes long lines. */
 function decodeQuotedPrintable(raw: string): string {
@@ -42,16 +41,6 @@ async function invitationLink(email: string): Promise<string> {
   return link!;
 }
 
-async function shoot(page: Page, name: string) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `mem-${name}-desktop.png`), fullPage: true });
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: path.join(SHOTS, `mem-${name}-phone.png`), fullPage: true });
-  if (size) await page.setViewportSize(size);
-}
-
 test.describe("members and roles", () => {
   test("[MEMBERS] an owner invites a teammate, who signs up through the emailed link and sees the workspace", async ({ page, browser }) => {
     const invitee = freshEmail("invitee");
@@ -63,7 +52,7 @@ test.describe("members and roles", () => {
     await form.getByRole("button", { name: "Send invitation" }).click();
     await expect(form.getByText(`Invitation sent to ${invitee}.`)).toBeVisible();
     await expect(page.getByRole("table", { name: "Open invitations" }).getByText(invitee)).toBeVisible();
-    await shoot(page, "settings-owner");
+    await shoot(page, "mem-settings-owner");
 
     const link = await invitationLink(invitee);
     const { pathname } = new URL(link);
@@ -74,7 +63,7 @@ test.describe("members and roles", () => {
     await guest.goto(pathname);
     await expect(guest.getByRole("heading", { name: "Join Acme Vision" })).toBeVisible();
     await expect(guest.getByText(invitee)).toBeVisible();
-    await shoot(guest, "invite-guest");
+    await shoot(guest, "mem-invite-guest");
     await guest.getByRole("link", { name: "Create an account" }).click();
     await expect(guest).toHaveURL(/\/sign-up\?next=/);
     await expect(guest.getByLabel("Email")).toHaveValue(invitee);
@@ -85,7 +74,7 @@ test.describe("members and roles", () => {
 
     // Back on the invitation, signed in with the invited address.
     await expect(guest).toHaveURL(new RegExp(`${pathname}$`));
-    await shoot(guest, "invite-accept");
+    await shoot(guest, "mem-invite-accept");
     await guest.getByRole("button", { name: "Join Acme Vision" }).click();
     await expect(guest).toHaveURL(/\/w\/acme-vision$/);
 
@@ -125,7 +114,7 @@ test.describe("members and roles", () => {
     await expect(page.getByRole("button", { name: /invite/i })).toHaveCount(0);
     await expect(members.getByRole("combobox")).toHaveCount(0);
     await expect(members.getByRole("button")).toHaveCount(0);
-    await shoot(page, "settings-viewer");
+    await shoot(page, "mem-settings-viewer");
   });
 
   test("[SIGN-UP][PRICING] a plan picked on /pricing that needs a card: the account starts on Free, then the Plan page with it picked", async ({
@@ -135,7 +124,7 @@ test.describe("members and roles", () => {
     await page.getByRole("link", { name: "Choose Starter", exact: true }).click();
     await expect(page).toHaveURL(/\/sign-up\?plan=starter_monthly$/);
     await expect(page.getByText("You picked Starter ($30.00 / month). Your workspace starts on Free, with no card.")).toBeVisible();
-    await shoot(page, "sign-up-plan");
+    await shoot(page, "mem-sign-up-plan");
     await page.getByLabel("Name", { exact: true }).fill("Sam Starter");
     await page.getByLabel("Email").fill(freshEmail("starter"));
     await page.getByLabel("Password").fill("starter-password-123");

@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { demo, freshEmail, signIn, signUp } from "./fixtures";
+import { demo, freshEmail, shoot, signIn, signUp } from "./fixtures";
 
 // The demo seed wrote one key per demo workspace here (R13).
 const keys = () => JSON.parse(fs.readFileSync(".data/e2e/demo-keys.json", "utf8")) as Record<string, string>;
-const shot = (page: Page, name: string) => page.screenshot({ path: `/tmp/shots/pkg-${name}.png`, fullPage: true });
 
 /** A new owner with a Free workspace of their own: nothing else touches it. Returns /w/<slug>. */
 async function newOwner(page: Page, tag: string): Promise<string> {
@@ -44,7 +43,7 @@ test.describe("packages and flex billing", () => {
     await expect(buy).toContainText("100,000 predict operations");
     await expect(buy).toContainText("Visa •••• 4242");
     await expect(buy).toContainText("$100.00");
-    await shot(page, "buy-dialog");
+    await shoot(page, "pkg-buy-dialog");
     // A double click is one purchase.
     await buy.getByRole("button", { name: "Pay $100.00" }).dblclick();
     const added = page.getByRole("dialog", { name: "Package added" });
@@ -56,7 +55,7 @@ test.describe("packages and flex billing", () => {
     await expect(active).toHaveCount(1);
     await expect(active.getByTestId("package-remaining")).toContainText("100,000 of 100,000 predict operations left");
     await expect(active.getByText("Expires")).toBeVisible();
-    await shot(page, "active");
+    await shoot(page, "pkg-active");
 
     // Auto-renewal on: the badge follows; the action request is kept to replay as someone else.
     const autoRenew = active.getByRole("switch", { name: "Auto-renew 100,000 predict · 1 month" });
@@ -74,13 +73,11 @@ test.describe("packages and flex billing", () => {
     await active.getByRole("button", { name: "Renew 100,000 predict · 1 month" }).click();
     const renew = page.getByRole("dialog", { name: "Renew 100,000 predict · 1 month" });
     await expect(renew).toContainText("buys another of this package now");
-    await shot(page, "renew-dialog");
+    await shoot(page, "pkg-renew-dialog");
     await renew.getByRole("button", { name: "Pay $100.00" }).click();
     await page.getByRole("dialog", { name: "Package added" }).getByRole("button", { name: "Done" }).click();
     await expect(page.getByRole("region", { name: /^100,000 predict · 1 month, until / })).toHaveCount(2);
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, "active-phone");
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await shoot(page, "pkg-active-two");
 
     // The invoices are paid.
     await page.goto(`${base}/invoices`);
@@ -139,14 +136,11 @@ test.describe("packages and flex billing", () => {
     await flex.getByRole("button", { name: "Turn off flex" }).click();
     const turnOff = page.getByRole("dialog", { name: "Turn off flex billing?" });
     await expect(turnOff).toContainText("HTTP 402 with status code 11100");
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, "flex-off-dialog-phone");
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await shot(page, "flex-off-dialog");
+    await shoot(page, "pkg-flex-off-dialog");
     await turnOff.getByRole("button", { name: "Turn off flex" }).click();
     await expect(turnOff).toHaveCount(0);
     await expect(flex.getByText("Off", { exact: true })).toBeVisible();
-    await shot(page, "flex-off");
+    await shoot(page, "pkg-flex-off");
 
     // A thousand runs need flex whatever the automatic top-up (started by the call above) has added by now.
     const before = await balance();
@@ -163,7 +157,7 @@ test.describe("packages and flex billing", () => {
     const viewerFlex = viewer.getByRole("region", { name: "Flex billing" });
     await expect(viewerFlex.getByTestId("flex-explanation")).toBeVisible();
     await expect(viewerFlex.getByRole("button")).toHaveCount(0);
-    await shot(viewer, "flex-viewer-phone");
+    await shoot(viewer, "pkg-flex-viewer");
     await viewerContext.close();
   });
 });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { demo, freshEmail, signIn, signUp } from "./fixtures";
+import { demo, freshEmail, shoot, signIn, signUp } from "./fixtures";
 
 /**
  * page.goto that waits for the page to settle first and tries once more if a late client-side
@@ -162,6 +162,16 @@ test.describe("payments", () => {
     await expect(banner).toContainText("your workspace is in its grace period");
     await expect(banner).toContainText(/The payment of invoice MD-\d{6} for \$[\d,.]+ failed: Your card was declined/);
     await expect(banner).toContainText("Calls that would need flex credits are refused");
+
+    // Cancelling now would carry the unpaid invoice on the final one: the preview says so, and nothing is confirmed.
+    const overdue = (await banner.textContent())!.match(/invoice (MD-\d{6})/)![1]!;
+    await open(page, "/w/overdue-robotics/plan");
+    await page.getByRole("button", { name: "Cancel plan" }).click();
+    const cancel = page.getByRole("alertdialog", { name: "Cancel Starter?" });
+    await expect(cancel.getByTestId("carried-over")).toContainText(`Invoice ${overdue}`);
+    await shoot(page, "pay-cancel-carried-over");
+    await cancel.getByRole("button", { name: "Keep my plan" }).click();
+    await open(page, "/w/overdue-robotics");
 
     // The declining card on file fails again, and says so.
     await banner.getByRole("button", { name: "Pay now" }).click();

@@ -1,23 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { freshEmail, signUp } from "./fixtures";
+import { freshEmail, shoot, signUp } from "./fixtures";
 
 // Plan changes in the browser (R4.5, R4.6): a new owner of their own (no
 // other spec touches it) saves a card, moves Free → Starter → Growth with the
 // preview shown before each confirmation and the pro-rata invoice after,
 // cancels and undoes it, schedules a downgrade and withdraws it.
-
-const shotsDir = process.env.SHOTS_DIR;
-
-/** With SHOTS_DIR set, a desktop and a phone-width screenshot of what is on screen. */
-async function shot(page: Page, name: string) {
-  if (!shotsDir) return;
-  const desktop = page.viewportSize() ?? { width: 1280, height: 720 };
-  await page.screenshot({ path: `${shotsDir}/plan-${name}-desktop.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: `${shotsDir}/plan-${name}-phone.png`, fullPage: true });
-  await page.setViewportSize(desktop);
-}
 
 async function saveCard(page: Page, base: string) {
   await page.goto(`${base}/credits`);
@@ -45,7 +32,7 @@ test.describe("plan changes", () => {
     // Free → Starter: nothing is charged today; the card pays the fee at each anniversary.
     await page.goto(`${base}/plan`);
     await expect(page.getByTestId("current-plan")).toContainText("Free");
-    await shot(page, "page-free");
+    await shoot(page, "plan-page-free");
     await page.getByRole("button", { name: "Upgrade to Starter", exact: true }).click();
     const toStarter = page.getByRole("dialog", { name: "Switch to Starter" });
     await expect(toStarter.getByTestId("plan-preview")).toBeVisible();
@@ -67,14 +54,14 @@ test.describe("plan changes", () => {
     const charged = (await toGrowth.getByTestId("charged-today").textContent())!;
     expect(charged).toMatch(/^\$\d+\.\d{2}$/);
     await expect(toGrowth.getByTestId("preview-total")).toHaveText(charged);
-    await shot(page, "upgrade-preview");
+    await shoot(page, "plan-upgrade-preview");
     // A double click confirms once.
     await toGrowth.getByRole("button", { name: /^Confirm/ }).dblclick();
     const upgraded = page.getByRole("dialog", { name: "You are on Growth" });
     await expect(upgraded).toContainText(/Invoice MD-\d{6}/);
     const number = (await upgraded.getByRole("link", { name: /^MD-\d{6}$/ }).textContent())!;
     await expect(upgraded).toContainText(`for ${charged}`);
-    await shot(page, "upgrade-done");
+    await shoot(page, "plan-upgrade-done");
     await upgraded.getByRole("button", { name: "Done" }).click();
     await expect(page.getByTestId("current-plan")).toContainText("Growth");
 
@@ -92,13 +79,13 @@ test.describe("plan changes", () => {
     await expect(cancel).toContainText("Final invoice");
     await expect(cancel).toContainText("prepaid");
     await cancel.getByLabel(/Why are you leaving/).fill("Just trying the undo");
-    await shot(page, "cancel-preview");
+    await shoot(page, "plan-cancel-preview");
     await cancel.getByRole("button", { name: "Cancel at period end" }).click();
     await expect(page.getByRole("dialog", { name: "Cancellation scheduled" })).toContainText("Growth stays active until");
     await page.getByRole("button", { name: "Done" }).click();
     await expect(page.getByText("Your plan is cancelled at the end of this period")).toBeVisible();
     await expect(page.getByRole("button", { name: "Cancel plan" })).toHaveCount(0);
-    await shot(page, "cancel-scheduled");
+    await shoot(page, "plan-cancel-scheduled");
     await page.getByRole("button", { name: "Undo cancellation" }).click();
     await expect(page.getByText("Your plan is cancelled at the end of this period")).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Cancel plan" })).toBeVisible();
@@ -108,12 +95,12 @@ test.describe("plan changes", () => {
     const down = page.getByRole("dialog", { name: "Switch to Starter" });
     await expect(down.getByTestId("charged-today")).toHaveText("$0.00");
     await expect(down).toContainText("A downgrade starts at the end of your current period.");
-    await shot(page, "downgrade-preview");
+    await shoot(page, "plan-downgrade-preview");
     await down.getByRole("button", { name: "Confirm", exact: true }).click();
     await expect(page.getByRole("dialog", { name: "Starter is scheduled" })).toBeVisible();
     await page.getByRole("button", { name: "Done" }).click();
     await expect(page.getByText("Moving to Starter at the end of this period")).toBeVisible();
-    await shot(page, "downgrade-scheduled");
+    await shoot(page, "plan-downgrade-scheduled");
     await page.getByRole("button", { name: "Keep current plan" }).click();
     await expect(page.getByText("Moving to Starter at the end of this period")).toHaveCount(0);
     await expect(page.getByTestId("current-plan")).toContainText("Growth");

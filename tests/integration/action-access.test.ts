@@ -99,12 +99,19 @@ describe("server actions called directly by someone without the right", () => {
     (globalThis as unknown as { __meterdeskDb?: Promise<Database> }).__meterdeskDb = Promise.resolve(database);
     await loadCatalog(database.prisma);
     const now = new Date();
-    const gateway = new TestGateway(async () => database.prisma, () => "http://localhost:3000");
+    const gateway = new TestGateway(
+      async () => database.prisma,
+      () => "http://localhost:3000",
+    );
     const actor = { id: null, email: "setup@test.dev", role: "OWNER" };
 
     const ws = await makeWorkspace(database.prisma, { planCode: "starter_monthly", now, card: "authenticate", prepaid: 1_000_000n });
     const ownerRow = await database.prisma.membership.findFirstOrThrow({ where: { workspaceId: ws.id }, include: { user: true } });
-    const viewerRow = await createUser(database.prisma, { email: `viewer-${randomUUID().slice(0, 8)}@test.dev`, name: "Viewer", passwordHash: null });
+    const viewerRow = await createUser(database.prisma, {
+      email: `viewer-${randomUUID().slice(0, 8)}@test.dev`,
+      name: "Viewer",
+      passwordHash: null,
+    });
     await database.prisma.membership.create({ data: { workspaceId: ws.id, userId: viewerRow.id, role: "VIEWER" } });
     const other = await makeWorkspace(database.prisma, { planCode: "growth_monthly", now, card: true });
     const otherOwner = await database.prisma.membership.findFirstOrThrow({ where: { workspaceId: other.id }, include: { user: true } });
@@ -176,37 +183,54 @@ describe("server actions called directly by someone without the right", () => {
     const exp = `12/${String((now.getUTCFullYear() + 3) % 100).padStart(2, "0")}`;
 
     cases = {
-      "w/[slug]/plan/actions.ts#previewPlanChangeAction": (f) => plan.previewPlanChangeAction(f.slug, { kind: "plan", toPlanCode: "growth_monthly" }),
+      "w/[slug]/plan/actions.ts#previewPlanChangeAction": (f) =>
+        plan.previewPlanChangeAction(f.slug, { kind: "plan", toPlanCode: "growth_monthly" }),
       "w/[slug]/plan/actions.ts#changePlanAction": (f) =>
         plan.changePlanAction(f.slug, { fromPlanCode: "starter_monthly", toPlanCode: "free", expectedTodayCents: "0" }),
       "w/[slug]/plan/actions.ts#withdrawDowngradeAction": (f) => plan.withdrawDowngradeAction(f.slug, { scheduledPlanCode: "free" }),
-      "w/[slug]/plan/actions.ts#cancelPlanAction": (f) => plan.cancelPlanAction(f.slug, { fromPlanCode: "starter_monthly", reason: "Too dear" }),
+      "w/[slug]/plan/actions.ts#cancelPlanAction": (f) =>
+        plan.cancelPlanAction(f.slug, { fromPlanCode: "starter_monthly", reason: "Too dear" }),
       "w/[slug]/plan/actions.ts#undoCancelAction": (f) => plan.undoCancelAction(f.slug),
       "w/[slug]/credits/actions.ts#startCardSetupAction": (f) => credits.startCardSetupAction(f.slug),
       "w/[slug]/credits/actions.ts#openCardPortalAction": (f) => credits.openCardPortalAction(f.slug),
       "w/[slug]/credits/actions.ts#saveTestCardAction": (f) =>
         credits.saveTestCardAction(
           null,
-          form({ slug: f.slug, session: `tgss_${"a".repeat(24)}`, number: "4242 4242 4242 4242", expiry: exp, cvc: "123", name: "Mallory" }),
+          form({
+            slug: f.slug,
+            session: `tgss_${"a".repeat(24)}`,
+            number: "4242 4242 4242 4242",
+            expiry: exp,
+            cvc: "123",
+            name: "Mallory",
+          }),
         ),
-      "w/[slug]/credits/actions.ts#buyCreditsAction": (f) => credits.buyCreditsAction(f.slug, { amountCents: 5_000, requestId: randomUUID() }),
+      "w/[slug]/credits/actions.ts#buyCreditsAction": (f) =>
+        credits.buyCreditsAction(f.slug, { amountCents: 5_000, requestId: randomUUID() }),
       "w/[slug]/credits/actions.ts#saveAutoTopUpAction": (f) =>
         credits.saveAutoTopUpAction(f.slug, { enabled: true, thresholdCents: 1_000, amountCents: 5_000, monthlyMax: 3 }),
       "w/[slug]/credits/flex-actions.ts#setFlexEnabledAction": (f) => flex.setFlexEnabledAction(f.slug, { enabled: true }),
       "w/[slug]/packages/actions.ts#buyPackageAction": (f) =>
         packages.buyPackageAction(f.slug, { packageCode: "predict_1m_year", autoRenew: true, requestId: randomUUID() }),
-      "w/[slug]/packages/actions.ts#renewPackageAction": (f) => packages.renewPackageAction(f.slug, { purchaseId: f.purchaseId, requestId: randomUUID() }),
-      "w/[slug]/packages/actions.ts#setPackageAutoRenewAction": (f) => packages.setPackageAutoRenewAction(f.slug, { purchaseId: f.purchaseId, autoRenew: true }),
+      "w/[slug]/packages/actions.ts#renewPackageAction": (f) =>
+        packages.renewPackageAction(f.slug, { purchaseId: f.purchaseId, requestId: randomUUID() }),
+      "w/[slug]/packages/actions.ts#setPackageAutoRenewAction": (f) =>
+        packages.setPackageAutoRenewAction(f.slug, { purchaseId: f.purchaseId, autoRenew: true }),
       "w/[slug]/invoices/[number]/actions.ts#payInvoiceAction": (f) => invoices.payInvoiceAction(f.slug, { invoiceId: f.invoiceId }),
-      "w/[slug]/api-keys/actions.ts#createApiKeyAction": (f) => keys.createApiKeyAction(null, form({ slug: f.slug, name: "Mallory's key" })),
+      "w/[slug]/api-keys/actions.ts#createApiKeyAction": (f) =>
+        keys.createApiKeyAction(null, form({ slug: f.slug, name: "Mallory's key" })),
       "w/[slug]/api-keys/actions.ts#revokeApiKeyAction": (f) => keys.revokeApiKeyAction(null, form({ slug: f.slug, keyId: f.keyId })),
-      "w/[slug]/settings/actions.ts#renameWorkspaceAction": (f) => settings.renameWorkspaceAction(null, form({ slug: f.slug, name: "Hijacked" })),
+      "w/[slug]/settings/actions.ts#renameWorkspaceAction": (f) =>
+        settings.renameWorkspaceAction(null, form({ slug: f.slug, name: "Hijacked" })),
       "w/[slug]/settings/member-actions.ts#inviteMemberAction": (f) =>
         members.inviteMemberAction(null, form({ slug: f.slug, email: "mallory@test.dev", role: "OWNER" })),
-      "w/[slug]/settings/member-actions.ts#revokeInvitationAction": (f) => members.revokeInvitationAction(f.slug, { invitationId: f.invitationId }),
-      "w/[slug]/settings/member-actions.ts#changeMemberRoleAction": (f) => members.changeMemberRoleAction(f.slug, { userId: f.viewerId, role: "OWNER" }),
+      "w/[slug]/settings/member-actions.ts#revokeInvitationAction": (f) =>
+        members.revokeInvitationAction(f.slug, { invitationId: f.invitationId }),
+      "w/[slug]/settings/member-actions.ts#changeMemberRoleAction": (f) =>
+        members.changeMemberRoleAction(f.slug, { userId: f.viewerId, role: "OWNER" }),
       "w/[slug]/settings/member-actions.ts#removeMemberAction": (f) => members.removeMemberAction(f.slug, { userId: f.ownerId }),
-      "w/[slug]/settings/notice-actions.ts#saveNoticePreferencesAction": (f) => notices.saveNoticePreferencesAction(null, form({ slug: f.slug })),
+      "w/[slug]/settings/notice-actions.ts#saveNoticePreferencesAction": (f) =>
+        notices.saveNoticePreferencesAction(null, form({ slug: f.slug })),
     };
     const rows = await database.sql.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
     tables = rows.map((row) => String((row as { tablename: string }).tablename));
@@ -220,8 +244,8 @@ describe("server actions called directly by someone without the right", () => {
   it("has a case for every exported action of every dashboard page", async () => {
     const exported: string[] = [];
     for (const file of actionModules()) {
-      const module = (await import(path.join(DASHBOARD, file))) as Record<string, unknown>;
-      for (const [name, value] of Object.entries(module)) if (typeof value === "function") exported.push(`${file}#${name}`);
+      const exports = (await import(path.join(DASHBOARD, file))) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(exports)) if (typeof value === "function") exported.push(`${file}#${name}`);
     }
     expect(exported.sort()).toEqual(Object.keys(cases).sort());
   });
@@ -278,7 +302,10 @@ describe("server actions called directly by someone without the right", () => {
     const answer = () => authenticatePaymentAction(null, form({ chargeId: fixture.chargeId, decision: "confirm" }));
     const before = await snapshotTables(database.sql, tables);
     session.user = viewer;
-    expect(await outcomeOf(answer)).toEqual({ ok: undefined, error: "Only owners and billing admins of this workspace can confirm its payments." });
+    expect(await outcomeOf(answer)).toEqual({
+      ok: undefined,
+      error: "Only owners and billing admins of this workspace can confirm its payments.",
+    });
     session.user = outsider;
     expect(await outcomeOf(answer)).toBe("404");
     expect(await snapshotTables(database.sql, tables)).toEqual(before);

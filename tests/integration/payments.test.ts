@@ -5,6 +5,7 @@ import { DEFAULT_ARREARS_POLICY } from "@/lib/billing/arrears";
 import { invoiceTotals, planFeeLine } from "@/lib/billing/invoice-lines";
 import { runBilling } from "@/lib/db/billing/billing-run";
 import { cancelAtPeriodEnd } from "@/lib/db/billing/plan-changes";
+import { loadPlanChangePreview } from "@/lib/db/billing/plan-preview";
 import { createInvoice, voidInvoice } from "@/lib/db/invoices";
 import { ledgerViolations } from "@/lib/db/ledger/invariants";
 import { collectDueInvoices, payInvoice } from "@/lib/payments/collect";
@@ -255,6 +256,14 @@ describe("payments through the test gateway", () => {
       await run(at("2027-08-05T10:00:00Z")); // the first fee opens and is declined
       const failed = await database.prisma.invoice.findFirstOrThrow({ where: { workspaceId: ws.id, kind: "PLAN_FEE" } });
       expect(failed.firstFailedAt).not.toBeNull();
+      // The cancellation's preview says so before it is confirmed.
+      const preview = await loadPlanChangePreview(database.prisma, {
+        workspaceId: ws.id,
+        request: { kind: "cancel" },
+        at: at("2027-08-05T11:00:00Z"),
+        creditsPerUsd: CREDITS_PER_USD,
+      });
+      expect(preview.carriedOver).toEqual([{ number: failed.number, totalCents: failed.totalCents }]);
       await cancelAtPeriodEnd(database.prisma, { workspaceId: ws.id, at: at("2027-08-05T11:00:00Z"), actor });
       await run(at("2027-09-05T10:00:00Z")); // the cancellation takes effect
       const voided = await database.prisma.invoice.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId: ws.id, id: failed.id } } });

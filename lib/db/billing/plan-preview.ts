@@ -13,7 +13,7 @@ import { writeAudit, type Actor } from "@/lib/db/audit";
 import { collectDueInvoices } from "@/lib/payments/collect";
 import type { PaymentGateway } from "@/lib/payments/gateway";
 import { cancelAtPeriodEnd, changePlan, PlanChangeError, previewChange } from "./plan-changes";
-import { lockSubscriptionState, planSelect, planTerms } from "./subscriptions";
+import { lockSubscriptionState, overdueInvoicesOf, planSelect, planTerms } from "./subscriptions";
 
 export type PlanPreviewRequest = { kind: "cancel" } | { kind: "plan"; toPlanCode: string };
 
@@ -27,6 +27,8 @@ export interface PlanChangePreview {
   card: { brand: string; last4: string; expMonth: number; expYear: number } | null;
   /** Prepaid credits: kept whatever the change. */
   prepaid: bigint;
+  /** A cancellation's final invoice carries the invoices still overdue when it is issued (R8.3): these, unless paid before. */
+  carriedOver: { number: string; totalCents: number }[];
 }
 
 export async function loadPlanChangePreview(
@@ -39,7 +41,7 @@ export async function loadPlanChangePreview(
     at: input.at,
     creditsPerUsd: input.creditsPerUsd,
   });
-  const [loaded, free, target, card] = await Promise.all([
+  const [loaded, free, target, card, carriedOver] = await Promise.all([
     prisma.$transaction(async (tx) => {
       const current = await lockSubscriptionState(tx, input.workspaceId);
       const balance = await tx.creditBalance.findUniqueOrThrow({ where: { workspaceId: input.workspaceId }, select: { prepaid: true } });
@@ -54,6 +56,13 @@ export async function loadPlanChangePreview(
       orderBy: [{ isDefault: "desc" }, { createdAt: "desc" }],
       select: { brand: true, last4: true, expMonth: true, expYear: true },
     }),
+    input.request.kind === "cancel"
+      ? prisma.invoice.findMany({
+          where: overdueInvoicesOf(input.workspaceId),
+          select: { number: true, totalCents: true },
+          orderBy: { number: "asc" },
+        })
+      : [],
   ]);
   if (!loaded) throw new PlanChangeError("This workspace has no active subscription.");
   const change: PreviewChange = target
@@ -78,6 +87,7 @@ export async function loadPlanChangePreview(
     summary,
     card,
     prepaid: loaded.prepaid,
+    carriedOver,
   };
 }
 

@@ -273,6 +273,9 @@ export async function issueClosingInvoice(
  * in its place. Idempotent with the final invoice: once it exists, nothing
  * is voided again.
  */
+/** The invoices a final invoice carries over: open, with a failed payment. The cancellation preview lists the same ones. */
+export const overdueInvoicesOf = (workspaceId: string) => ({ workspaceId, status: "OPEN" as const, firstFailedAt: { not: null } });
+
 async function supersedeOverdue(tx: Tx, workspaceId: string, finalKey: string, at: Date): Promise<InvoiceLineDraft[]> {
   const final = await tx.invoice.findUnique({
     where: { workspaceId_idempotencyKey: { workspaceId, idempotencyKey: finalKey } },
@@ -280,7 +283,7 @@ async function supersedeOverdue(tx: Tx, workspaceId: string, finalKey: string, a
   });
   if (final) return [];
   const overdue = await tx.invoice.findMany({
-    where: { workspaceId, status: "OPEN", firstFailedAt: { not: null } },
+    where: overdueInvoicesOf(workspaceId),
     select: { id: true, number: true, totalCents: true },
     orderBy: { number: "asc" },
   });

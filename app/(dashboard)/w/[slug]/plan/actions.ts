@@ -48,6 +48,8 @@ export interface PreviewView {
   nextChargeDates: { at: string; feeCents: string; withFlex: boolean }[];
   card: { brand: string; last4: string; expMonth: number; expYear: number } | null;
   prepaid: string;
+  /** Overdue invoices the final invoice of a cancellation would carry over. */
+  carriedOver: { number: string; totalCents: number }[];
 }
 
 function toView(preview: PlanChangePreview): PreviewView {
@@ -74,6 +76,7 @@ function toView(preview: PlanChangePreview): PreviewView {
     })),
     card: preview.card,
     prepaid: preview.prepaid.toString(),
+    carriedOver: preview.carriedOver,
   };
 }
 

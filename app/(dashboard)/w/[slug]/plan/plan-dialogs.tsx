@@ -505,6 +505,22 @@ function CancelFlow({
               {preview.flexIsEstimate ? " so far; flex usage until the end adds to it." : "."}
             </p>
           )}
+          {preview.carriedOver.length > 0 ? (
+            <div className="mt-3 rounded-lg border border-warning/40 bg-warning-soft px-4 py-3 text-sm" data-testid="carried-over">
+              <p className="font-medium text-foreground">Unpaid invoices are added to it</p>
+              <p className="mt-0.5 text-[13px] text-muted-foreground">
+                Any of these still unpaid on {date(preview.effectiveAt)} is closed and charged with the final invoice instead.
+              </p>
+              <ul className="mt-2 space-y-1">
+                {preview.carriedOver.map((invoice) => (
+                  <li key={invoice.number} className="flex items-baseline justify-between gap-4">
+                    <span>Invoice {invoice.number}</span>
+                    <span className="tabular-nums">{formatCents(BigInt(invoice.totalCents))}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <div className="mt-4">
             <Label htmlFor={reasonId} className="mb-1.5">
               Why are you leaving? <span className="font-normal text-muted-foreground">(optional)</span>
