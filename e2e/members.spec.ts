@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { demo, freshEmail, shoot, signIn } from "./fixtures";
+import { demo, freshEmail, shoot, signIn, signUp } from "./fixtures";
 
 // The e2e server (scripts/e2e-server.sh) runs from the repository root with the
 // default OUTBOX_DIR, so its emails are .eml files here.
@@ -66,16 +66,18 @@ test.describe("members and roles", () => {
     await shoot(guest, "mem-invite-guest");
     await guest.getByRole("link", { name: "Create an account" }).click();
     await expect(guest).toHaveURL(/\/sign-up\?next=/);
+    await expect(guest.getByRole("heading", { name: "Create your account to join Acme Vision" })).toBeVisible();
     await expect(guest.getByLabel("Email")).toHaveValue(invitee);
+    // Joining asks for no workspace of one's own.
+    await expect(guest.getByLabel("Workspace name")).toHaveCount(0);
+    await shoot(guest, "mem-invite-sign-up");
     await guest.getByLabel("Name", { exact: true }).fill("Ivy Invitee");
     await guest.getByLabel("Password").fill("invitee-password-123");
-    await guest.getByLabel("Workspace name").fill("Ivy's sandbox");
     await guest.getByRole("button", { name: "Create account" }).click();
 
-    // Back on the invitation, signed in with the invited address.
-    await expect(guest).toHaveURL(new RegExp(`${pathname}$`));
-    await shoot(guest, "mem-invite-accept");
-    await guest.getByRole("button", { name: "Join Acme Vision" }).click();
+    // Signed in, a member of Acme Vision from the moment the account exists, and of nothing else.
+    await expect(guest).toHaveURL(/\/w\/acme-vision$/);
+    await guest.goto("/");
     await expect(guest).toHaveURL(/\/w\/acme-vision$/);
 
     await guest.goto("/w/acme-vision/settings");
@@ -94,6 +96,39 @@ test.describe("members and roles", () => {
     // The owner sees the new member with the invited role.
     await page.reload();
     await expect(page.getByRole("combobox", { name: "Role of Ivy Invitee" })).toHaveValue("BILLING_ADMIN");
+  });
+
+  test("[MEMBERS] someone who already has an account signs in through the link and joins as a viewer", async ({ page, browser }) => {
+    // Their own account first, with a workspace of their own.
+    const context = await browser.newContext();
+    const member = await context.newPage();
+    const email = freshEmail("existing");
+    await signUp(member, { name: "Eve Existing", email, password: "existing-password-123", workspace: "Eve's lab" });
+    await expect(member).toHaveURL(/\/w\/[a-z0-9-]+/);
+    await member.context().clearCookies();
+
+    await signIn(page, demo.owner);
+    await page.goto("/w/acme-vision/settings");
+    const form = page.getByRole("form", { name: "Invite member" });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Role").selectOption("VIEWER");
+    await form.getByRole("button", { name: "Send invitation" }).click();
+    await expect(form.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+
+    const { pathname } = new URL(await invitationLink(email));
+    await member.goto(pathname);
+    await member.getByRole("link", { name: "I already have an account" }).click();
+    await expect(member).toHaveURL(/\/sign-in\?callbackUrl=/);
+    await member.getByLabel("Email").fill(email);
+    await member.getByLabel("Password").fill("existing-password-123");
+    await member.getByRole("button", { name: "Sign in", exact: true }).click();
+    // Back on the invitation, signed in with the invited address: one click joins.
+    await expect(member).toHaveURL(new RegExp(`${pathname}$`));
+    await shoot(member, "mem-invite-accept");
+    await member.getByRole("button", { name: "Join Acme Vision" }).click();
+    await expect(member).toHaveURL(/\/w\/acme-vision$/);
+    await expect(member.getByText("Viewer", { exact: true }).first()).toBeVisible();
+    await context.close();
   });
 
   test("[MEMBERS] the last owner cannot be demoted, and the page says why", async ({ page }) => {

@@ -1,8 +1,9 @@
 import "server-only";
 
 // Sign-up with email and password: validates, counts the attempt against the
-// address's limit, creates the user and a Free workspace (R4.1). A refused
-// sign-up creates nothing.
+// address's limit, creates the user and a Free workspace (R4.1) — or, from an
+// invitation link, the user as a member of the inviting workspace and no
+// workspace of their own. A refused sign-up creates nothing.
 //
 // "An account with this email already exists" is said on purpose (most
 // products do; docs/SECURITY.md weighs it): the per-address limit keeps it
@@ -10,6 +11,8 @@ import "server-only";
 import { z } from "zod";
 import { fieldErrorsOf } from "@/lib/actions/safe-action";
 import { EmailTakenError } from "@/lib/db/accounts";
+import { db } from "@/lib/db";
+import { invitationRefusals, lookUpInvitation, MemberChangeRefused } from "@/lib/db/invitations";
 import { nameField } from "@/lib/names";
 import { admitAuthAttempt, TOO_MANY_ATTEMPTS_MESSAGE } from "./attempt-limit";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
@@ -20,20 +23,35 @@ export type SignUpState = {
   error?: string;
   fieldErrors?: Partial<Record<"name" | "email" | "password" | "workspaceName", string[]>>;
   email?: string;
+  /** The workspace joined through an invitation. */
+  joined?: string;
 };
 
-const signUpSchema = z.object({
-  name: nameField("Enter your name."),
-  email: z.string().trim().toLowerCase().email("Enter a valid email address, like you@company.com.").max(320),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200, "Use at most 200 characters."),
-  workspaceName: nameField("Name your workspace, e.g. your company."),
-  // A plan picked on /pricing; lib/db/accounts.ts signUpPlanCode keeps it only when it needs no card.
-  planCode: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]*$/)
-    .max(60)
-    .optional(),
-});
+const signUpSchema = z
+  .object({
+    name: nameField("Enter your name."),
+    email: z.string().trim().toLowerCase().email("Enter a valid email address, like you@company.com.").max(320),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+      .max(200, "Use at most 200 characters."),
+    workspaceName: nameField("Name your workspace, e.g. your company.").optional(),
+    invitationToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{20,100}$/)
+      .optional(),
+    // A plan picked on /pricing; lib/db/accounts.ts signUpPlanCode keeps it only when it needs no card.
+    planCode: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .max(60)
+      .optional(),
+  })
+  // Without an invitation the account starts with a workspace of its own, which needs a name.
+  .refine((input) => input.invitationToken || input.workspaceName, {
+    path: ["workspaceName"],
+    message: "Name your workspace, e.g. your company.",
+  });
 
 export interface SignUpAttempt {
   /** The client's address (lib/http/client-address.ts), null when unknown. */
@@ -49,10 +67,28 @@ export async function signUpWithPassword(raw: Record<string, unknown>, { address
   // Counted once the form is valid: the attempts that could create an account or learn that one exists.
   const admitted = await admitAuthAttempt("sign-up", address, at);
   if (!admitted.allowed) return { error: TOO_MANY_ATTEMPTS_MESSAGE };
-  const { name, email, password, workspaceName, planCode } = parsed.data;
+  const { name, email, password, workspaceName, planCode, invitationToken } = parsed.data;
+  if (invitationToken) {
+    const invitation = await lookUpInvitation(await db(), invitationToken, at);
+    if (invitation.status !== "open") return { error: invitationRefusals[invitation.status] };
+    if (invitation.email !== email) {
+      return {
+        error: "Please correct the highlighted fields.",
+        fieldErrors: { email: [`This invitation is for ${invitation.email}. Sign up with that address to join.`] },
+      };
+    }
+  }
+  let created;
   try {
-    await registerUser({ name, email, workspaceName, planCode, passwordHash: await hashPassword(password) }, at);
+    created = await registerUser(
+      invitationToken
+        ? { name, email, invitationToken, passwordHash: await hashPassword(password) }
+        : { name, email, workspaceName, planCode, passwordHash: await hashPassword(password) },
+      at,
+    );
   } catch (error) {
+    // The invitation is expired, withdrawn, used, or for another address: said as the invitation page says it.
+    if (error instanceof MemberChangeRefused) return { error: error.message };
     if (error instanceof EmailTakenError || isUniqueViolation(error)) {
       return {
         fieldErrors: { email: ["An account with this email already exists. Sign in instead."] },
@@ -62,7 +98,7 @@ export async function signUpWithPassword(raw: Record<string, unknown>, { address
     console.error("[sign-up] failed", error);
     return { error: "We could not create your account. Nothing was saved; please try again." };
   }
-  return { ok: true, email };
+  return invitationToken ? { ok: true, email, joined: created.workspace.slug } : { ok: true, email };
 }
 
 function isUniqueViolation(error: unknown): boolean {

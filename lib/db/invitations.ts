@@ -180,47 +180,52 @@ export const invitationRefusals: Record<Exclude<InvitationStatus, "open">, strin
  * so two tabs accepting at once make one membership; the user's email must be
  * the invited one.
  */
-export async function acceptInvitation(prisma: PrismaClient, input: { token: string; user: { id: string; email: string }; now: Date }) {
+export async function acceptInvitation(prisma: PrismaClient, input: AcceptInput) {
+  return prisma.$transaction(async (tx) => acceptInvitationIn(tx, input));
+}
+
+type AcceptInput = { token: string; user: { id: string; email: string }; now: Date };
+
+/** acceptInvitation inside the caller's transaction (sign-up through an invitation creates the user in the same one). */
+export async function acceptInvitationIn(tx: Tx, input: AcceptInput) {
   const tokenHash = hashInvitationToken(input.token);
-  return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ workspaceId: string; id: string }[]>`
-      SELECT "workspaceId"::text AS "workspaceId", "id"::text AS "id" FROM "Invitation" WHERE "tokenHash" = ${tokenHash} FOR UPDATE`;
-    const key = locked[0];
-    if (!key) throw new MemberChangeRefused(invitationRefusals.unknown);
-    const invitation = await tx.invitation.findUniqueOrThrow({
-      where: { workspaceId_id: { workspaceId: key.workspaceId, id: key.id } },
-      select: { email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true, workspace: { select: { slug: true } } },
-    });
-    const status = statusOf(invitation, input.now);
-    if (status !== "open") throw new MemberChangeRefused(invitationRefusals[status]);
-    if (normaliseEmail(input.user.email) !== invitation.email) {
-      throw new MemberChangeRefused(
-        `This invitation is for ${invitation.email}, but you are signed in as ${input.user.email}. Sign out and sign in with the invited address.`,
-      );
-    }
-    const existing = await tx.membership.findUnique({
-      where: { workspaceId_userId: { workspaceId: key.workspaceId, userId: input.user.id } },
-      select: { role: true },
-    });
-    // Already a member (joined another way): the invitation is used up; the role stays as it is.
-    if (!existing) {
-      await tx.membership.create({
-        data: { workspaceId: key.workspaceId, userId: input.user.id, role: invitation.role, createdAt: input.now },
-      });
-    }
-    await tx.invitation.update({
-      where: { workspaceId_id: { workspaceId: key.workspaceId, id: key.id } },
-      data: { acceptedAt: input.now, acceptedById: input.user.id },
-    });
-    await writeAudit(tx, {
-      workspaceId: key.workspaceId,
-      actor: { id: input.user.id, email: input.user.email, role: existing?.role ?? invitation.role },
-      action: "member.joined",
-      detail: { invitationId: key.id, role: existing?.role ?? invitation.role },
-      now: input.now,
-    });
-    return { slug: invitation.workspace.slug, role: (existing?.role ?? invitation.role) as WorkspaceRole };
+  const locked = await tx.$queryRaw<{ workspaceId: string; id: string }[]>`
+    SELECT "workspaceId"::text AS "workspaceId", "id"::text AS "id" FROM "Invitation" WHERE "tokenHash" = ${tokenHash} FOR UPDATE`;
+  const key = locked[0];
+  if (!key) throw new MemberChangeRefused(invitationRefusals.unknown);
+  const invitation = await tx.invitation.findUniqueOrThrow({
+    where: { workspaceId_id: { workspaceId: key.workspaceId, id: key.id } },
+    select: { email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true, workspace: { select: { slug: true } } },
   });
+  const status = statusOf(invitation, input.now);
+  if (status !== "open") throw new MemberChangeRefused(invitationRefusals[status]);
+  if (normaliseEmail(input.user.email) !== invitation.email) {
+    throw new MemberChangeRefused(
+      `This invitation is for ${invitation.email}, but you are signed in as ${input.user.email}. Sign out and sign in with the invited address.`,
+    );
+  }
+  const existing = await tx.membership.findUnique({
+    where: { workspaceId_userId: { workspaceId: key.workspaceId, userId: input.user.id } },
+    select: { role: true },
+  });
+  // Already a member (joined another way): the invitation is used up; the role stays as it is.
+  if (!existing) {
+    await tx.membership.create({
+      data: { workspaceId: key.workspaceId, userId: input.user.id, role: invitation.role, createdAt: input.now },
+    });
+  }
+  await tx.invitation.update({
+    where: { workspaceId_id: { workspaceId: key.workspaceId, id: key.id } },
+    data: { acceptedAt: input.now, acceptedById: input.user.id },
+  });
+  await writeAudit(tx, {
+    workspaceId: key.workspaceId,
+    actor: { id: input.user.id, email: input.user.email, role: existing?.role ?? invitation.role },
+    action: "member.joined",
+    detail: { invitationId: key.id, role: existing?.role ?? invitation.role },
+    now: input.now,
+  });
+  return { slug: invitation.workspace.slug, role: (existing?.role ?? invitation.role) as WorkspaceRole };
 }
 
 export async function listOpenInvitations(prisma: PrismaClient, workspaceId: string, now: Date) {

@@ -32,13 +32,15 @@ export async function signUpAction(_previous: SignUpAnswer, formData: FormData):
       name: formData.get("name") ?? "",
       email: formData.get("email") ?? "",
       password: formData.get("password") ?? "",
-      workspaceName: formData.get("workspaceName") ?? "",
+      workspaceName: formData.get("workspaceName") || undefined,
+      // From an invitation link: the account joins that workspace and gets none of its own.
+      invitationToken: formData.get("invitation") || undefined,
       // Read by lib/auth/sign-up.ts for a plan that needs no card; a plan that needs one is refused there and starts on Free.
       planCode: planCode.success ? planCode.data : undefined,
     },
     { address: clientAddress((name) => requestHeaders.get(name), env().TRUST_PROXY), at: now() },
   );
-  if (!state.ok || !state.email || !planCode.success) return state;
+  if (!state.ok || !state.email || state.joined || !planCode.success) return state;
   return { ...state, ...(await nextStepFor(state.email, planCode.data)) };
 }
 

@@ -3,14 +3,17 @@
 // - /sign-up?plan=<code> from /pricing: a plan that needs no card is where the
 //   workspace starts; one that needs a card starts on Free, then the Plan page
 //   with that plan picked, where the card is added and the change previewed.
-// - /sign-up?next=/invite/<token> from an invitation: back to it once signed in.
+// - /sign-up?next=/invite/<token> from an invitation: the account joins the
+//   inviting workspace as it is created, with no workspace of its own.
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { formatPlanFee } from "@/components/billing/labels";
 import { getSessionUser, homePathFor } from "@/lib/auth/access";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { FREE_PLAN_CODE } from "@/lib/catalog/schema";
+import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { lookUpInvitation } from "@/lib/db/invitations";
 import { listCatalogPlans } from "@/lib/db/queries/catalog";
 import { SignUpForm, type PickedPlan } from "./sign-up-form";
 
@@ -39,14 +42,18 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
     ? { code: plan.code, name: plan.name, fee: formatPlanFee(plan), needsCard: plan.requiresCard }
     : null;
   const email = invitePath ? one(query.email) : undefined;
+  const invitation = invitePath ? await lookUpInvitation(await db(), invitePath.slice("/invite/".length), now()) : null;
+  const joining = invitation?.status === "open" ? invitation.workspace.name : null;
 
   return (
     <>
       <div className="mb-6 space-y-1">
-        <h1 className="text-xl font-semibold tracking-tight">Create your account</h1>
+        <h1 className="text-xl font-semibold tracking-tight">
+          {joining ? `Create your account to join ${joining}` : "Create your account"}
+        </h1>
         <p className="text-sm text-muted-foreground">
           {invitePath
-            ? "Use the email address your invitation was sent to. You will go back to the invitation to join."
+            ? "Use the email address your invitation was sent to. Your account joins the workspace as soon as it is created."
             : !picked
               ? "Start on the Free plan. No card needed."
               : picked.needsCard

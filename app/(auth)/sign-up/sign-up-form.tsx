@@ -54,7 +54,9 @@ export function SignUpForm({
         setSignInError("Your account was created, but signing in failed. Sign in with your new password.");
         return;
       }
-      if (next) {
+      if (state.joined) {
+        router.replace(`/w/${state.joined}`);
+      } else if (next) {
         router.replace(next);
       } else if (state.confirmOn && state.slug) {
         // The picked plan needs a card: the Plan page shows it picked, asks for the card and previews the change.
@@ -77,6 +79,8 @@ export function SignUpForm({
   }
 
   const errors = state.fieldErrors ?? {};
+  // Signing up from an invitation link joins that workspace: no workspace of one's own to name.
+  const invitationToken = next?.startsWith("/invite/") ? next.slice("/invite/".length) : null;
   const busy = pending || signingIn;
 
   return (
@@ -109,18 +113,18 @@ export function SignUpForm({
           hint={`At least ${minPasswordLength} characters.`}
           errors={errors.password}
         />
-        <TextField
-          label="Workspace name"
-          name="workspaceName"
-          autoComplete="organization"
-          required
-          hint={
-            next
-              ? "Your own workspace, on the Free plan, besides the one you are joining. Usually your company or team."
-              : "Usually your company or team. You can have more than one."
-          }
-          errors={errors.workspaceName}
-        />
+        {invitationToken ? (
+          <input type="hidden" name="invitation" value={invitationToken} />
+        ) : (
+          <TextField
+            label="Workspace name"
+            name="workspaceName"
+            autoComplete="organization"
+            required
+            hint="Usually your company or team. You can have more than one."
+            errors={errors.workspaceName}
+          />
+        )}
         <Button type="submit" className="h-10 w-full" disabled={busy}>
           {signingIn ? "Signing you in…" : pending ? "Creating account…" : "Create account"}
         </Button>

@@ -57,7 +57,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         <div className="space-y-5">
           {intro}
           <p className="text-sm text-muted-foreground">
-            Sign in or create an account with that email address; you will come back here to join.
+            Create an account with that email address to join at once, or sign in to the one you already have.
           </p>
           <div className="space-y-3">
             <Link
