@@ -56,6 +56,8 @@ test.describe("payments", () => {
   test("[PAYMENTS][TOP-UP] an owner saves a 4242 card, buys $20 once, sets auto top-up; a declined card grants nothing", async ({
     page,
   }) => {
+    // A long story (sign-up, card, top-up, auto top-up, a declined card): more than the default minute on a busy machine.
+    test.setTimeout(120_000);
     const base = await newOwner(page, "topup");
     await open(page, `${base}/credits`);
     await expect(page.getByTestId("prepaid-exact")).toHaveText("0 credits exactly");

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { TextField } from "@/components/ui/text-field";
 import { createApiKeyAction, type CreateApiKeyState } from "./actions";
-import { DialogActions, ModalDialog } from "./modal-dialog";
+import { DialogActions, DialogIcon, ModalDialog, useDialogSession } from "@/components/ui/modal-dialog";
 
 // Mirrors API_KEY_NAME_MAX in lib/db/api-keys.ts (server-only); the action enforces it.
 const NAME_MAX = 60;
@@ -21,27 +21,11 @@ const secretFieldClassName =
   "focus-visible:border-ring focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-ring/40";
 
 export function CreateKeyDialog({ slug, disabledReason }: { slug: string; disabledReason?: string }) {
-  const [open, setOpen] = useState(false);
-  // A new session per opening: a fresh form, and the last secret forgotten.
-  const [session, setSession] = useState(0);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const refocusTrigger = useRef(false);
-
-  useEffect(() => {
-    if (open || !refocusTrigger.current) return;
-    refocusTrigger.current = false;
-    triggerRef.current?.focus();
-  }, [open]);
-
-  function close() {
-    refocusTrigger.current = true;
-    setOpen(false);
-    setSession((value) => value + 1);
-  }
+  const { open, session, triggerRef, show, close } = useDialogSession();
 
   return (
     <>
-      <Button ref={triggerRef} variant="primary" onClick={() => setOpen(true)} disabled={Boolean(disabledReason)} title={disabledReason}>
+      <Button ref={triggerRef} variant="primary" onClick={show} disabled={Boolean(disabledReason)} title={disabledReason}>
         <Plus aria-hidden />
         Create key
       </Button>
@@ -71,7 +55,7 @@ function CreateKeyFlow({ slug, open, onClose }: { slug: string; open: boolean; o
             metering API.
           </>
         }
-        icon={<DialogIcon />}
+        icon={<DialogIcon icon={KeyRound} />}
       >
         <NewKeySecret secret={created.secret} />
         <DialogActions tight>
@@ -91,7 +75,7 @@ function CreateKeyFlow({ slug, open, onClose }: { slug: string; open: boolean; o
       dismissible={!pending}
       title="Create an API key"
       description="The key authenticates calls to the metering API. Every successful call is metered and charged to this workspace."
-      icon={<DialogIcon />}
+      icon={<DialogIcon icon={KeyRound} />}
     >
       <form action={formAction} aria-label="Create an API key" noValidate>
         <input type="hidden" name="slug" value={slug} />
@@ -184,13 +168,5 @@ function NewKeySecret({ secret }: { secret: string }) {
         </p>
       </div>
     </div>
-  );
-}
-
-function DialogIcon() {
-  return (
-    <span className="flex size-9 shrink-0 items-center justify-center rounded-full bg-primary-soft text-primary-soft-foreground ring-1 ring-primary/15">
-      <KeyRound aria-hidden className="size-4.5" />
-    </span>
   );
 }

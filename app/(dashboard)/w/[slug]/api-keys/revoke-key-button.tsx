@@ -7,7 +7,7 @@ import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { revokeApiKeyAction, type RevokeApiKeyState } from "./actions";
-import { DialogActions, ModalDialog } from "./modal-dialog";
+import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
 
 export function RevokeKeyButton({ slug, keyId, name }: { slug: string; keyId: string; name: string }) {
   const [open, setOpen] = useState(false);

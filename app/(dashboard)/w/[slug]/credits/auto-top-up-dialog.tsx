@@ -5,7 +5,7 @@
 // times a calendar month. The threshold is asked in dollars and shown in
 // credits too; the dialog also lists what auto top-up did this month.
 import { RefreshCw } from "lucide-react";
-import { useEffect, useId, useRef, useState, useTransition, type ReactNode } from "react";
+import { useId, useState, useTransition, type ReactNode } from "react";
 import { formatDate } from "@/components/billing/dates";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
@@ -16,7 +16,7 @@ import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import { formatCents, formatCount } from "@/lib/money";
-import { DialogActions, ModalDialog } from "../api-keys/modal-dialog";
+import { DialogActions, ModalDialog, useDialogSession } from "@/components/ui/modal-dialog";
 import { saveAutoTopUpAction } from "./actions";
 import { cardLabel, type CardSummary } from "./card-format";
 import { AddCardButton } from "./card-on-file";
@@ -65,27 +65,12 @@ export function AutoTopUpButton({
   creditsPerUsd: string;
   thisMonth: AutoTopUpRow[];
 }) {
-  const [open, setOpen] = useState(false);
-  const [session, setSession] = useState(0);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const refocusTrigger = useRef(false);
-
-  useEffect(() => {
-    if (open || !refocusTrigger.current) return;
-    refocusTrigger.current = false;
-    triggerRef.current?.focus();
-  }, [open]);
-
-  function close() {
-    refocusTrigger.current = true;
-    setOpen(false);
-    setSession((value) => value + 1);
-  }
+  const { open, session, triggerRef, show, close } = useDialogSession();
 
   const configured = settings.thresholdCents !== null && settings.amountCents !== null;
   return (
     <>
-      <Button ref={triggerRef} size="sm" variant="secondary" onClick={() => setOpen(true)}>
+      <Button ref={triggerRef} size="sm" variant="secondary" onClick={show}>
         <RefreshCw aria-hidden />
         {configured ? "Change auto top-up" : "Set up auto top-up"}
       </Button>

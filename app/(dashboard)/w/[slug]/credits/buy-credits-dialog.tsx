@@ -7,7 +7,7 @@
 // gets a fresh id.
 import { CircleCheck, Coins, Plus } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useId, useMemo, useRef, useState, useTransition, type ReactNode } from "react";
+import { useId, useMemo, useState, useTransition, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -16,7 +16,7 @@ import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import { formatCents, formatCount } from "@/lib/money";
-import { DialogActions, ModalDialog } from "../api-keys/modal-dialog";
+import { DialogActions, DialogIcon, ModalDialog, SummaryRow, useDialogSession } from "@/components/ui/modal-dialog";
 import { buyCreditsAction, type TopUpAnswer } from "./actions";
 import { cardLabel, formatExpiry, type CardSummary } from "./card-format";
 import { AddCardButton } from "./card-on-file";
@@ -51,27 +51,11 @@ export function BuyCreditsButton({
   size?: "sm" | "md";
   variant?: "primary" | "secondary";
 }) {
-  const [open, setOpen] = useState(false);
-  // A new session per opening: a fresh amount, a fresh request id.
-  const [session, setSession] = useState(0);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const refocusTrigger = useRef(false);
-
-  useEffect(() => {
-    if (open || !refocusTrigger.current) return;
-    refocusTrigger.current = false;
-    triggerRef.current?.focus();
-  }, [open]);
-
-  function close() {
-    refocusTrigger.current = true;
-    setOpen(false);
-    setSession((value) => value + 1);
-  }
+  const { open, session, triggerRef, show, close } = useDialogSession();
 
   return (
     <>
-      <Button ref={triggerRef} variant={variant} size={size} onClick={() => setOpen(true)}>
+      <Button ref={triggerRef} variant={variant} size={size} onClick={show}>
         <Plus aria-hidden />
         Buy credits
       </Button>
@@ -149,7 +133,7 @@ function BuyCreditsFlow({
         open={open}
         onClose={onClose}
         title="Credits added"
-        icon={<DialogIcon tone="success" />}
+        icon={<DialogIcon icon={CircleCheck} tone="success" />}
         description="Your prepaid balance is updated. Prepaid credits never expire."
       >
         <div role="status" className="rounded-lg border border-success/25 bg-success-soft/60 px-4 py-3 text-sm">
@@ -190,7 +174,7 @@ function BuyCreditsFlow({
       size="lg"
       title="Buy prepaid credits"
       description="Credits are added as soon as the payment succeeds. They never expire and are not refundable."
-      icon={<DialogIcon tone="primary" />}
+      icon={<DialogIcon icon={Coins} />}
     >
       <form
         aria-label="Buy prepaid credits"
@@ -356,30 +340,5 @@ function AmountChoice({
       <input type="radio" name={name} checked={selected} onChange={onSelect} className="sr-only" />
       {children}
     </label>
-  );
-}
-
-function SummaryRow({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="flex items-baseline justify-between gap-4 px-4 py-2.5">
-      <dt className="text-muted-foreground">{term}</dt>
-      <dd className="text-right">{children}</dd>
-    </div>
-  );
-}
-
-function DialogIcon({ tone }: { tone: "primary" | "success" }) {
-  const Icon = tone === "success" ? CircleCheck : Coins;
-  return (
-    <span
-      className={cn(
-        "flex size-9 shrink-0 items-center justify-center rounded-full ring-1",
-        tone === "success"
-          ? "bg-success-soft text-success ring-success/15"
-          : "bg-primary-soft text-primary-soft-foreground ring-primary/15",
-      )}
-    >
-      <Icon aria-hidden className="size-4.5" />
-    </span>
   );
 }

@@ -9,8 +9,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
-import { DialogActions, ModalDialog } from "../api-keys/modal-dialog";
+import { DialogActions, DialogIcon, ModalDialog } from "@/components/ui/modal-dialog";
 import { setFlexEnabledAction } from "./flex-actions";
 
 /** The API's answer to a call refused for lack of credits (R9.4), as the customer's code sees it. */
@@ -125,7 +124,7 @@ export function FlexSwitch({
         onClose={close}
         dismissible={!pending}
         title={next ? "Turn on flex billing?" : "Turn off flex billing?"}
-        icon={<DialogIcon on={next} />}
+        icon={<DialogIcon icon={next ? Zap : ZapOff} tone={next ? "primary" : "warning"} />}
         description={
           next
             ? "Calls keep running after your included, package and prepaid credits are spent."
@@ -172,19 +171,5 @@ export function FlexSwitch({
         </DialogActions>
       </ModalDialog>
     </>
-  );
-}
-
-function DialogIcon({ on }: { on: boolean }) {
-  const Icon = on ? Zap : ZapOff;
-  return (
-    <span
-      className={cn(
-        "flex size-9 shrink-0 items-center justify-center rounded-full ring-1",
-        on ? "bg-primary-soft text-primary-soft-foreground ring-primary/15" : "bg-warning-soft text-warning ring-warning/20",
-      )}
-    >
-      <Icon aria-hidden className="size-4.5" />
-    </span>
   );
 }

@@ -8,12 +8,11 @@
 import { CircleCheck, Package, RefreshCw } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition, type ReactNode } from "react";
+import { useId, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
 import { formatCents } from "@/lib/money";
-import { DialogActions, ModalDialog } from "../api-keys/modal-dialog";
+import { DialogActions, DialogIcon, ModalDialog, SummaryRow } from "@/components/ui/modal-dialog";
 import { cardLabel, formatExpiry, type CardSummary } from "../credits/card-format";
 import { AddCardButton } from "../credits/card-on-file";
 import { buyPackageAction, renewPackageAction, type PackageAnswer } from "./actions";
@@ -133,7 +132,7 @@ function PurchaseFlow({
         open={open}
         onClose={onClose}
         title={answer.paid ? "Package added" : "Package added, payment not received"}
-        icon={<DialogIcon tone={answer.paid ? "success" : "primary"} />}
+        icon={<DialogIcon icon={answer.paid ? CircleCheck : Package} tone={answer.paid ? "success" : "primary"} />}
         description={`${offer.covers}, usable now until ${offer.expiresIfBoughtNow}.`}
       >
         {answer.paid ? (
@@ -164,7 +163,7 @@ function PurchaseFlow({
       dismissible={!pending}
       size="lg"
       title={renew ? `Renew ${offer.name}` : `Buy ${offer.name}`}
-      icon={<DialogIcon tone="primary" />}
+      icon={<DialogIcon icon={Package} />}
       description={
         renew
           ? "Renewing buys another of this package now. It adds its own quota, valid from today; the one you have keeps what is left of it until its own expiry, and is used first."
@@ -252,30 +251,5 @@ function PurchaseFlow({
         </DialogActions>
       </form>
     </ModalDialog>
-  );
-}
-
-function SummaryRow({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="flex items-baseline justify-between gap-4 px-4 py-2.5">
-      <dt className="text-muted-foreground">{term}</dt>
-      <dd className="text-right">{children}</dd>
-    </div>
-  );
-}
-
-function DialogIcon({ tone }: { tone: "primary" | "success" }) {
-  const Icon = tone === "success" ? CircleCheck : Package;
-  return (
-    <span
-      className={cn(
-        "flex size-9 shrink-0 items-center justify-center rounded-full ring-1",
-        tone === "success"
-          ? "bg-success-soft text-success ring-success/15"
-          : "bg-primary-soft text-primary-soft-foreground ring-primary/15",
-      )}
-    >
-      <Icon aria-hidden className="size-4.5" />
-    </span>
   );
 }

@@ -16,7 +16,7 @@ import { FieldError } from "@/components/ui/field-error";
 import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { formatCents, formatCount } from "@/lib/money";
-import { DialogActions, ModalDialog } from "../api-keys/modal-dialog";
+import { DialogActions, DialogIcon, ModalDialog, SummaryRow } from "@/components/ui/modal-dialog";
 import { cardLabel } from "../credits/card-format";
 import {
   cancelPlanAction,
@@ -163,7 +163,12 @@ function ChangePlanFlow({
 
   if (answer) {
     return (
-      <ModalDialog open={open} onClose={onClose} title={doneTitle(answer, toPlan.name)} icon={<DialogIcon tone="success" />}>
+      <ModalDialog
+        open={open}
+        onClose={onClose}
+        title={doneTitle(answer, toPlan.name)}
+        icon={<DialogIcon icon={CircleCheck} tone="success" />}
+      >
         <div role="status" className="rounded-lg border border-success/25 bg-success-soft/60 px-4 py-3 text-sm">
           <DoneText answer={answer} slug={slug} planName={toPlan.name} />
         </div>
@@ -192,7 +197,7 @@ function ChangePlanFlow({
             : "A downgrade starts at the end of your current period. Until then nothing changes."
           : "Working out what this change costs…"
       }
-      icon={<DialogIcon tone="primary" />}
+      icon={<DialogIcon icon={ArrowUpRight} />}
     >
       {previewError ? (
         <Alert tone="danger" live>
@@ -444,7 +449,7 @@ function CancelFlow({
 
   if (done) {
     return (
-      <ModalDialog open={open} onClose={onClose} title="Cancellation scheduled" icon={<DialogIcon tone="success" />}>
+      <ModalDialog open={open} onClose={onClose} title="Cancellation scheduled" icon={<DialogIcon icon={CircleCheck} tone="success" />}>
         <div role="status" className="rounded-lg border border-success/25 bg-success-soft/60 px-4 py-3 text-sm text-foreground">
           {done.already
             ? "This plan was already set to end. Nothing more was changed."
@@ -468,7 +473,7 @@ function CancelFlow({
       size="lg"
       title={`Cancel ${planName}?`}
       description="Your plan stays active until the end of the current period, then the workspace moves to the Free plan. You can undo this until then."
-      icon={<DialogIcon tone="warning" />}
+      icon={<DialogIcon icon={CalendarClock} tone="warning" />}
     >
       {previewError ? (
         <Alert tone="danger" live>
@@ -619,30 +624,3 @@ export function WithdrawDowngradeButton({ slug, scheduledPlanCode }: { slug: str
 }
 
 // ---------------------------------------------------------------- pieces
-
-function SummaryRow({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="flex items-baseline justify-between gap-4 px-4 py-2.5">
-      <dt className="shrink-0 text-muted-foreground">{term}</dt>
-      <dd className="min-w-0 text-right">{children}</dd>
-    </div>
-  );
-}
-
-function DialogIcon({ tone }: { tone: "primary" | "success" | "warning" }) {
-  const Icon = tone === "success" ? CircleCheck : tone === "warning" ? CalendarClock : ArrowUpRight;
-  return (
-    <span
-      className={cn(
-        "flex size-9 shrink-0 items-center justify-center rounded-full ring-1",
-        tone === "success"
-          ? "bg-success-soft text-success ring-success/15"
-          : tone === "warning"
-            ? "bg-warning-soft text-warning ring-warning/15"
-            : "bg-primary-soft text-primary-soft-foreground ring-primary/15",
-      )}
-    >
-      <Icon aria-hidden className="size-4.5" />
-    </span>
-  );
-}

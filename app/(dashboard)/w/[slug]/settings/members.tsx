@@ -17,7 +17,7 @@ import { Label } from "@/components/ui/label";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
-import { DialogActions, ModalDialog } from "../api-keys/modal-dialog";
+import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
 import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction, type InviteState } from "./member-actions";
 
 export interface ManagedMember {

@@ -10,7 +10,7 @@ import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonSize, type ButtonVariant } from "@/components/ui/button";
 import { formatCents } from "@/lib/money";
-import { DialogActions, ModalDialog } from "../../api-keys/modal-dialog";
+import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
 import { cardLabel, formatExpiry, type CardSummary } from "../../credits/card-format";
 import { AddCardButton } from "../../credits/card-on-file";
 import { payInvoiceAction, type InvoicePaymentAnswer } from "./actions";

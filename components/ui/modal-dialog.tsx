@@ -4,8 +4,8 @@
 // makes the page behind it inert, so focus stays inside; Escape closes it;
 // focus goes back to the element that opened it. The content mounts only
 // while it is open, so closing it forgets whatever it held (a key's secret).
-import { X } from "lucide-react";
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { X, type LucideIcon } from "lucide-react";
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
@@ -113,4 +113,56 @@ function restoreFocus(element: HTMLElement | null) {
 /** The row of buttons at the foot of a dialog, the main one last. */
 export function DialogActions({ children, tight = false }: { children: ReactNode; tight?: boolean }) {
   return <div className={cn("flex flex-col-reverse gap-2 sm:flex-row sm:justify-end", tight ? "mt-4" : "mt-6")}>{children}</div>;
+}
+
+const ICON_TONES = {
+  primary: "bg-primary-soft text-primary-soft-foreground ring-primary/15",
+  success: "bg-success-soft text-success ring-success/15",
+  warning: "bg-warning-soft text-warning ring-warning/20",
+} as const;
+
+/** The round icon beside a dialog's title: what the dialog is about, in the tone of what it does. */
+export function DialogIcon({ icon: Icon, tone = "primary" }: { icon: LucideIcon; tone?: keyof typeof ICON_TONES }) {
+  return (
+    <span className={cn("flex size-9 shrink-0 items-center justify-center rounded-full ring-1", ICON_TONES[tone])}>
+      <Icon aria-hidden className="size-4.5" />
+    </span>
+  );
+}
+
+/** One term and its value in a dialog's summary (inside a <dl>). */
+export function SummaryRow({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="flex items-baseline justify-between gap-4 px-4 py-2.5">
+      <dt className="text-muted-foreground">{term}</dt>
+      <dd className="text-right">{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * The state of a button that opens a dialog: whether it is open, a session
+ * number that changes with each closing (the dialog's `key`, so every
+ * opening starts fresh — a new amount, a new request id, a secret
+ * forgotten), and a ref for the button, which gets the focus back on close.
+ */
+export function useDialogSession() {
+  const [open, setOpen] = useState(false);
+  const [session, setSession] = useState(0);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const refocusTrigger = useRef(false);
+
+  useEffect(() => {
+    if (open || !refocusTrigger.current) return;
+    refocusTrigger.current = false;
+    triggerRef.current?.focus();
+  }, [open]);
+
+  const close = useCallback(() => {
+    refocusTrigger.current = true;
+    setOpen(false);
+    setSession((value) => value + 1);
+  }, []);
+  const show = useCallback(() => setOpen(true), []);
+  return { open, session, triggerRef, show, close };
 }
