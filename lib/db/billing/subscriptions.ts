@@ -104,10 +104,18 @@ export async function advanceSubscription(
   throw new Error(`subscription ${subscriptionId} did not settle after 1000 events`);
 }
 
-/** Locks the workspace (its balance row) and reads its active subscription as the engine sees it. */
-export async function lockSubscriptionState(tx: Tx, workspaceId: string) {
-  const balance = await tx.$queryRaw<{ flexPeriodStart: Date | null; flexUsed: bigint; included: bigint }[]>`
-    SELECT "flexPeriodStart", "flexUsed", "included" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
+/**
+ * Locks the workspace (its balance row) and reads its active subscription as
+ * the engine sees it. `lock: false` only reads (a forecast on a page must not
+ * queue behind debits, nor hold them up).
+ */
+export async function lockSubscriptionState(tx: Tx | PrismaClient, workspaceId: string, { lock = true }: { lock?: boolean } = {}) {
+  type Row = { flexPeriodStart: Date | null; flexUsed: bigint; included: bigint };
+  const balance = lock
+    ? await tx.$queryRaw<Row[]>`
+    SELECT "flexPeriodStart", "flexUsed", "included" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid FOR UPDATE`
+    : await tx.$queryRaw<Row[]>`
+    SELECT "flexPeriodStart", "flexUsed", "included" FROM "CreditBalance" WHERE "workspaceId" = ${workspaceId}::uuid`;
   const subscription = await tx.subscription.findFirst({
     where: { workspaceId, status: "ACTIVE" },
     select: {

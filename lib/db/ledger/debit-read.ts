@@ -9,7 +9,7 @@ import type { DebitRequest, LockedDebitState, LockedWorkspace, RatingCatalog } f
 import { calendarMonthStart } from "@/lib/billing/periods";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { pgArray, sql } from "@/lib/db/sql-array";
+import { pgArray, sql, type SqlStatement } from "@/lib/db/sql-array";
 import { run, utc, type Queryable } from "./queryable";
 
 /** The operation types and their tiers, as the engine needs them. */
@@ -27,13 +27,21 @@ export async function loadRatingCatalog(prisma: PrismaClient | Tx): Promise<Rati
   };
 }
 
+/** The statement with FOR UPDATE OF its balance rows, or as it is (a read that takes no lock). */
+const withLock = (lock: boolean, statement: SqlStatement): SqlStatement =>
+  lock ? { ...statement, text: `${statement.text}\n    FOR UPDATE OF b` } : statement;
+
 /**
  * Locks the workspaces' CreditBalance rows (FOR UPDATE, in workspace-id
  * order so that two batches never deadlock) and reads them with the facts
  * flex depends on (R4.4, R5.5, R8.3, R14.2). A workspace without a balance
  * row is not returned. Packages are added by readLockedFacts.
  */
-export async function lockWorkspaces(tx: Queryable, workspaceIds: readonly string[]): Promise<LockedWorkspace[]> {
+export async function lockWorkspaces(
+  tx: Queryable,
+  workspaceIds: readonly string[],
+  { lock = true }: { lock?: boolean } = {},
+): Promise<LockedWorkspace[]> {
   // Credits and instants as text: the drivers disagree on how they decode int8 and timestamp.
   const rows = await run<{
     workspaceId: string;
@@ -50,7 +58,9 @@ export async function lockWorkspaces(tx: Queryable, workspaceIds: readonly strin
     autoTopUpBelow: string | null;
   }>(
     tx,
-    sql`
+    withLock(
+      lock,
+      sql`
     SELECT b."workspaceId"::text AS "workspaceId", b."included"::text AS "included", to_json(b."includedExpiresAt") #>> '{}' AS "includedExpiresAt",
            b."prepaid"::text AS "prepaid", b."flexUsed"::text AS "flexUsed",
            w."flexEnabled", w."billingState"::text AS "billingState", w."spendCapCents",
@@ -62,8 +72,8 @@ export async function lockWorkspaces(tx: Queryable, workspaceIds: readonly strin
     LEFT JOIN "Subscription" s ON s."workspaceId" = b."workspaceId" AND s."status" = 'ACTIVE'
     LEFT JOIN "Plan" p ON p."id" = s."planId"
     WHERE b."workspaceId" = ANY(${pgArray(workspaceIds)}::uuid[])
-    ORDER BY b."workspaceId"
-    FOR UPDATE OF b`,
+    ORDER BY b."workspaceId"`,
+    ),
   );
   return rows.map((row) => ({
     workspaceId: row.workspaceId,
