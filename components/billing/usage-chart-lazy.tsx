@@ -6,7 +6,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 
 export const LazyUsageChart = dynamic(() => import("./usage-chart").then((module) => module.UsageChart), {
   ssr: false,
-  loading: () => <Skeleton className="h-[300px] w-full rounded-lg" />,
+  loading: () => <Skeleton className="h-[280px] w-full rounded-lg" />,
 });
 
-export type { UsageChartDay, UsageChartSeries } from "./usage-chart";
+export type { UsageChartPoint, UsageChartSeries } from "./usage-chart";

@@ -1,55 +1,76 @@
 "use client";
 
-// Daily operations by type as a stacked bar chart. Loaded lazily through
-// usage-chart-lazy.tsx so that pages without a chart never load Recharts.
+// A stacked bar chart of usage per bucket (hour or day, in the viewer's time
+// zone), with an optional dashed line for the forecast of the days to come.
+// Loaded lazily through usage-chart-lazy.tsx so that pages without a chart
+// never load Recharts. It draws counts and credits, never money, so Number is
+// fine here; the exact figures are in the tables beside it.
 import { useMemo } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface UsageChartSeries {
-  code: string;
+  key: string;
   name: string;
 }
 
-/** One day: "day" is an ISO date, every other key an operation type code. Counts, not money. */
-export type UsageChartDay = { day: string } & Record<string, number | string>;
+/** One bucket: "at" is its first instant (ISO); every other key a series (or the forecast) value. */
+export type UsageChartPoint = { at: string } & Record<string, number | string | null>;
 
 const COLORS = ["var(--chart-1)", "var(--chart-2)", "var(--chart-3)", "var(--chart-4)", "var(--chart-5)"];
 
-export function UsageChart({ days, series }: { days: UsageChartDay[]; series: UsageChartSeries[] }) {
+export function UsageChart({
+  points,
+  series,
+  bucket,
+  timeZone,
+  forecast,
+}: {
+  points: UsageChartPoint[];
+  series: UsageChartSeries[];
+  bucket: "hour" | "day";
+  timeZone: string;
+  /** The key of the forecast values in `points`, and its legend name. */
+  forecast?: { key: string; name: string };
+}) {
   const formatters = useMemo(() => {
-    const dayLabel = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+    const label = new Intl.DateTimeFormat("en-US", {
+      month: "short",
+      day: "numeric",
+      ...(bucket === "hour" ? { hour: "numeric", hourCycle: "h23" as const } : {}),
+      timeZone,
+    });
     const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
     const exact = new Intl.NumberFormat("en-US");
     return {
-      day: (value: string) => dayLabel.format(new Date(`${value}T00:00:00Z`)),
+      at: (value: string) => label.format(new Date(value)),
       axis: (value: number) => compact.format(value),
       tooltip: (value: unknown) => exact.format(Number(value)),
     };
-  }, []);
+  }, [bucket, timeZone]);
 
   return (
-    <ResponsiveContainer width="100%" height={300}>
-      <BarChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="18%">
+    <ResponsiveContainer width="100%" height={280}>
+      <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="18%">
         <CartesianGrid vertical={false} stroke="var(--border)" />
         <XAxis
-          dataKey="day"
-          tickFormatter={formatters.day}
+          dataKey="at"
+          tickFormatter={formatters.at}
           tickLine={false}
           axisLine={false}
-          minTickGap={24}
+          minTickGap={28}
           tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
         />
         <YAxis
           tickFormatter={formatters.axis}
           tickLine={false}
           axisLine={false}
-          width={48}
+          width={52}
           allowDecimals={false}
           tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
         />
         <Tooltip
           cursor={{ fill: "var(--surface-muted)" }}
-          labelFormatter={(label) => formatters.day(String(label))}
+          labelFormatter={(label) => formatters.at(String(label))}
           formatter={(value, name) => [formatters.tooltip(value), name]}
           separator=": "
           contentStyle={{
@@ -65,16 +86,30 @@ export function UsageChart({ days, series }: { days: UsageChartDay[]; series: Us
         <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 13, paddingTop: 12, color: "var(--muted-foreground)" }} />
         {series.map((item, index) => (
           <Bar
-            key={item.code}
-            dataKey={item.code}
+            key={item.key}
+            dataKey={item.key}
             name={item.name}
-            stackId="operations"
+            stackId="usage"
             fill={COLORS[index % COLORS.length]}
             radius={index === series.length - 1 ? [3, 3, 0, 0] : 0}
             maxBarSize={28}
+            isAnimationActive={false}
           />
         ))}
-      </BarChart>
+        {forecast ? (
+          <Line
+            dataKey={forecast.key}
+            name={forecast.name}
+            type="monotone"
+            stroke="var(--foreground)"
+            strokeDasharray="5 4"
+            strokeWidth={1.5}
+            dot={false}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        ) : null}
+      </ComposedChart>
     </ResponsiveContainer>
   );
 }

@@ -8,6 +8,7 @@ import "server-only";
 import { forecastPeriod, trailingRates, type PeriodForecast } from "@/lib/billing/forecast";
 import type { DebitRequest } from "@/lib/billing/debit-decision";
 import { calendarMonthStart } from "@/lib/billing/periods";
+import { previewNextInvoice } from "@/lib/billing/subscriptions";
 import type { Tx } from "@/lib/db";
 import { lockSubscriptionState } from "@/lib/db/billing/subscriptions";
 import { loadRatingCatalog } from "@/lib/db/ledger/debit";
@@ -90,4 +91,23 @@ export async function loadForecast(prisma: PrismaClient, workspaceId: string, no
   });
   if (!forecast) return { ok: false, reason: "The billing period ends now; the forecast starts with the next one." };
   return { ok: true, forecast, rates: rates.expected, trailingDays: days };
+}
+
+export interface NextCharge {
+  /** When the period's invoice is issued; null when nothing is billed (Free, pay as you go). */
+  at: Date | null;
+  totalCents: bigint;
+  /** How the amount is known: the forecast at this pace, or the usage so far (no history to project from). */
+  basis: "forecast" | "so_far";
+  forecast: ForecastAnswer;
+}
+
+/** The Overview's next charge: the forecast's invoice, or the invoice with the usage so far when there is no forecast. */
+export async function loadNextCharge(prisma: PrismaClient, workspaceId: string, now: Date, creditsPerUsd: bigint): Promise<NextCharge> {
+  const forecast = await loadForecast(prisma, workspaceId, now, creditsPerUsd);
+  if (forecast.ok) return { at: forecast.forecast.invoiceAt, totalCents: forecast.forecast.expected.totalCents, basis: "forecast", forecast };
+  const subscription = await lockSubscriptionState(prisma, workspaceId, { lock: false });
+  if (!subscription) return { at: null, totalCents: 0n, basis: "so_far", forecast };
+  const invoice = previewNextInvoice({ state: subscription.state, now, flexCreditsSoFar: subscription.flexUsed, includedRemaining: subscription.included, creditsPerUsd });
+  return { at: invoice.issuedAt, totalCents: invoice.totalCents, basis: "so_far", forecast };
 }

@@ -1,27 +1,32 @@
-// Usage (R10): operations per day by type over the last 30 days, from the hourly rollup.
+// Usage (R10): operations by type and credits by source over a chosen range
+// (the first one prefetched here, the others fetched by the browser), the
+// forecast of this period's bill, and why calls were refused.
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
-import type { ReactNode } from "react";
-import { CreditsWithUsd } from "@/components/billing/credit-amount";
-import { DateText, formatDateRange } from "@/components/billing/dates";
-import { LazyUsageChart, type UsageChartDay } from "@/components/billing/usage-chart-lazy";
-import { buttonClassName } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { cookies } from "next/headers";
+import { DateText } from "@/components/billing/dates";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { requireWorkspace } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { listOperationTypes } from "@/lib/db/queries/catalog";
-import { getDailyUsage, getLimitsAndRefusals } from "@/lib/db/queries/dashboard";
-import { formatCount } from "@/lib/money";
+import { getLimitsAndRefusals } from "@/lib/db/queries/dashboard";
+import { loadForecast, type ForecastAnswer } from "@/lib/db/queries/forecast";
+import { env } from "@/lib/env";
+import { creditsToCents, formatCents, formatCount, formatCredits } from "@/lib/money";
+import { isTimeZone } from "@/lib/usage/range";
+import { loadUsageView } from "./load-usage";
+import { UsageExplorer, type ForecastSteps } from "./usage-explorer";
+import { usageQueryKey, usageRequestSchema, type UsageRequest } from "./usage-query";
 
 export const metadata: Metadata = { title: "Usage" };
 
-const DAYS = 30;
 const REFUSALS_DAYS = 7;
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 // R2.4 / R10: why calls were refused, in the customer's words.
 const refusalLabels: Record<string, { label: string; help: string }> = {
@@ -35,125 +40,57 @@ const refusalLabels: Record<string, { label: string; help: string }> = {
   idempotency_mismatch: { label: "Idempotency key reused", help: "Use a new key for a different request." },
 };
 
-const sourceLabels = [
-  { key: "included", label: "Included" },
-  { key: "package", label: "Packages" },
-  { key: "prepaid", label: "Prepaid" },
-  { key: "flex", label: "Flex" },
-] as const;
-
-export default async function UsagePage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function UsagePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
   const at = now();
-  const [usage, operationTypes, guard] = await Promise.all([
-    getDailyUsage(prisma, ctx.workspace.id, at, DAYS),
-    listOperationTypes(prisma),
-    getLimitsAndRefusals(prisma, ctx.workspace.id, new Date(at.getTime() - REFUSALS_DAYS * 86_400_000)),
-  ]);
-
-  const first = usage.days[0];
-  const last = usage.days[usage.days.length - 1];
-  const range = first && last ? formatDateRange(new Date(`${first.day}T00:00:00Z`), new Date(`${last.day}T00:00:00Z`)) : "";
-
-  // The chart draws counts of operations, not money, so Number is safe here.
-  const chartDays: UsageChartDay[] = usage.days.map((day) => {
-    const point: UsageChartDay = { day: day.day };
-    for (const type of operationTypes) point[type.code] = Number(day.operations[type.code] ?? 0n);
-    return point;
+  const creditsPerUsd = env().CREDITS_PER_USD;
+  const query = await searchParams;
+  const zone = (await cookies()).get("md_tz")?.value;
+  const asked = usageRequestSchema.safeParse({
+    range: one(query.range),
+    from: one(query.from),
+    to: one(query.to),
+    tz: zone && isTimeZone(zone) ? zone : undefined,
   });
-  const series = operationTypes.map((type) => ({ code: type.code, name: type.name }));
+  const initial: UsageRequest = asked.success ? asked.data : { range: "30d", tz: "UTC" };
+
+  const queryClient = new QueryClient();
+  const [guard, forecast] = await Promise.all([
+    getLimitsAndRefusals(prisma, ctx.workspace.id, new Date(at.getTime() - REFUSALS_DAYS * 86_400_000)),
+    loadForecast(prisma, ctx.workspace.id, at, creditsPerUsd),
+    queryClient.prefetchQuery({
+      queryKey: usageQueryKey(ctx.workspace.slug, initial),
+      queryFn: async () => {
+        const view = await loadUsageView(ctx, initial, at);
+        if (!view.ok) throw new Error(view.error);
+        return view.series;
+      },
+    }),
+  ]);
+  const steps: ForecastSteps | null = forecast.ok
+    ? { steps: forecast.forecast.expected.projection.steps.map((step) => ({ at: step.at.toISOString(), credits: String(step.credits) })) }
+    : null;
 
   return (
     <>
       <PageHeader
         title="Usage"
-        description="Successful operations per day by type over the last 30 days, and which credits paid for them. Refused calls are never counted."
+        description="Successful operations by type and the credits that paid for them, over the range you choose. Refused calls are never counted."
       />
-
-      {usage.totalOperations === 0n ? (
-        <EmptyState
-          icon={Activity}
-          title="No usage in the last 30 days"
-          description="Operations appear here within an hour after your first successful API call. Create an API key to start."
-        >
-          <Link href={`/w/${ctx.workspace.slug}/api-keys`} className={buttonClassName({ variant: "secondary", size: "sm" })}>
-            Go to API keys
-          </Link>
-        </EmptyState>
-      ) : (
-        <>
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-            <Stat label="Operations" value={formatCount(usage.totalOperations)} hint={range} />
-            <Stat label="Credits used" value={<CreditsWithUsd credits={usage.totalCredits} />} hint="All sources" />
-            {operationTypes.slice(0, 2).map((type) => (
-              <Stat
-                key={type.code}
-                label={type.name}
-                value={formatCount(usage.operationsByType[type.code] ?? 0n)}
-                hint={`operations, last ${DAYS} days`}
-              />
-            ))}
-          </div>
-
-          <Card className="mt-6">
-            <CardHeader>
-              <CardTitle>Operations per day</CardTitle>
-              <CardDescription>UTC days, {range}</CardDescription>
-            </CardHeader>
-            <CardContent>
-              <figure>
-                <LazyUsageChart days={chartDays} series={series} />
-                <figcaption className="sr-only">
-                  Stacked bar chart of daily operations by type over the last {DAYS} days. Totals are in the tables below.
-                </figcaption>
-              </figure>
-            </CardContent>
-          </Card>
-
-          <div className="grid gap-x-6 lg:grid-cols-2">
-            <Section title="By operation type">
-              <Table label="Operations by type">
-                <THead>
-                  <tr>
-                    <Th>Type</Th>
-                    <Th align="right">Operations</Th>
-                  </tr>
-                </THead>
-                <TBody>
-                  {operationTypes.map((type) => (
-                    <Tr key={type.code}>
-                      <Td className="font-medium">{type.name}</Td>
-                      <Td numeric>{formatCount(usage.operationsByType[type.code] ?? 0n)}</Td>
-                    </Tr>
-                  ))}
-                </TBody>
-              </Table>
-            </Section>
-            <Section title="By credit source">
-              <Table label="Credits by source">
-                <THead>
-                  <tr>
-                    <Th>Source</Th>
-                    <Th align="right">Credits</Th>
-                  </tr>
-                </THead>
-                <TBody>
-                  {sourceLabels.map((source) => (
-                    <Tr key={source.key}>
-                      <Td className="font-medium">{source.label}</Td>
-                      <Td numeric>
-                        <CreditsWithUsd credits={usage.creditsBySource[source.key]} />
-                      </Td>
-                    </Tr>
-                  ))}
-                </TBody>
-              </Table>
-            </Section>
-          </div>
-        </>
-      )}
+      <ForecastCard forecast={forecast} creditsPerUsd={creditsPerUsd} />
+      <div className="mt-6">
+        <HydrationBoundary state={dehydrate(queryClient)}>
+          <UsageExplorer slug={ctx.workspace.slug} initial={initial} creditsPerUsd={String(creditsPerUsd)} forecast={steps} />
+        </HydrationBoundary>
+      </div>
 
       <Section
         title="Rate limits and refused calls"
@@ -211,12 +148,63 @@ export default async function UsagePage({ params }: { params: Promise<{ slug: st
   );
 }
 
-function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
+/** The expected bill of the current period at the trailing week's pace, or why there is none. */
+function ForecastCard({ forecast, creditsPerUsd }: { forecast: ForecastAnswer; creditsPerUsd: bigint }) {
+  if (!forecast.ok) {
+    return (
+      <Card className="px-5 py-4" role="region" aria-label="Forecast">
+        <p className="text-sm font-medium">Forecast to the end of the period</p>
+        <p className="mt-1 text-sm text-muted-foreground" data-testid="forecast-absent">
+          No forecast yet. {forecast.reason}
+        </p>
+      </Card>
+    );
+  }
+  const { expected, low, high, invoiceAt, periodEnd } = forecast.forecast;
+  const { projection } = expected;
   return (
-    <Card className="px-5 py-4">
-      <p className="text-[13px] font-medium text-muted-foreground">{label}</p>
-      <p className="mt-1.5 text-xl font-semibold tracking-tight tabular-nums">{value}</p>
-      {hint ? <p className="mt-1 text-xs text-muted-foreground">{hint}</p> : null}
+    <Card className="px-5 py-4" role="region" aria-label="Forecast">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-[13px] font-medium text-muted-foreground">Expected bill for this period</p>
+          <p className="mt-1 text-2xl font-semibold tracking-tight tabular-nums" data-testid="forecast-total">
+            {formatCents(expected.totalCents)}
+          </p>
+          <p className="mt-1 text-[13px] text-muted-foreground">
+            {low.totalCents === high.totalCents
+              ? "The same at the pace of the slowest and the busiest of those days."
+              : `Between ${formatCents(low.totalCents)} and ${formatCents(high.totalCents)} at the pace of the slowest and the busiest of those days.`}{" "}
+            {invoiceAt ? (
+              <>
+                Invoiced on <DateText date={invoiceAt} />.
+              </>
+            ) : null}
+          </p>
+        </div>
+        <ul className="space-y-1 text-sm sm:text-right">
+          {expected.flexCredits > 0n ? (
+            <li>
+              Flex: {formatCredits(expected.flexCredits)} ≈ {formatCents(creditsToCents(expected.flexCredits, creditsPerUsd))}
+            </li>
+          ) : null}
+          {projection.includedRunsOutAt ? (
+            <li data-testid="forecast-included-runs-out">
+              At this pace your included credits run out on <DateText date={projection.includedRunsOutAt} />.
+            </li>
+          ) : null}
+          {projection.refusedFrom ? (
+            <li className="text-warning">
+              From <DateText date={projection.refusedFrom.at} />, calls would be refused (
+              {refusalLabels[projection.refusedFrom.reason]?.label.toLowerCase() ?? "no credits"}
+              ).
+            </li>
+          ) : null}
+        </ul>
+      </div>
+      <p className="mt-3 text-xs text-muted-foreground">
+        Each operation type&apos;s average over the last {forecast.trailingDays === 1 ? "day" : `${forecast.trailingDays} days`}, continued
+        until <DateText date={periodEnd} />, priced at this month&apos;s tiers and paid from your credits in the usual order.
+      </p>
     </Card>
   );
 }
