@@ -149,6 +149,18 @@ test.describe("packages and flex billing", () => {
     expect((await refused.json()).status.code).toBe(11100);
     expect((await balance()).flex_used).toBe(before.flex_used);
 
+    // The Usage page explains it: refused because flex is off, what the client got, what to do.
+    await page.goto("/w/payg-studio/usage");
+    const refusals = page.getByRole("table", { name: "Refused calls" });
+    // Refusals are written in the background every few seconds.
+    await expect(async () => {
+      await page.reload();
+      await expect(refusals.getByRole("row").filter({ hasText: "Out of credits, flex off" })).toContainText("402 · 11100", {
+        timeout: 1000,
+      });
+    }).toPass({ timeout: 20_000 });
+    await expect(refusals.getByRole("row").filter({ hasText: "Out of credits, flex off" })).toContainText("Turn flex billing on");
+
     // A viewer (of Acme Vision) sees the flex card and its explanation without the switch.
     const viewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const viewer = await viewerContext.newPage();

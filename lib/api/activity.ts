@@ -9,7 +9,15 @@ import { recordApiActivity } from "@/lib/db/api-auth";
 const FLUSH_MS = 5_000;
 
 export type RefusalReason =
-  "throttled" | "insufficient_credits" | "arrears" | "retention" | "spend_cap" | "invalid_key" | "invalid_body" | "idempotency_mismatch";
+  | "throttled"
+  | "insufficient_credits"
+  | "flex_off"
+  | "arrears"
+  | "retention"
+  | "spend_cap"
+  | "invalid_key"
+  | "invalid_body"
+  | "idempotency_mismatch";
 
 class ActivityRecorder {
   private refusals = new Map<string, { workspaceId: string; minute: Date; reason: string; count: number }>();

@@ -102,6 +102,11 @@ const refusalStatus: Record<DebitRefusal, { name: ApiStatusName; reason: Refusal
     reason: "insufficient_credits",
     details: "not enough credits for this call; top up, enable flex billing, or wait for the next period",
   },
+  flex_off: {
+    name: "INSUFFICIENT_CREDITS",
+    reason: "flex_off",
+    details: "not enough credits for this call and flex billing is off; top up or turn flex billing on in the dashboard",
+  },
   arrears: {
     name: "ARREARS",
     reason: "arrears",

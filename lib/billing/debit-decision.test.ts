@@ -177,7 +177,8 @@ describe("the debit decision (R2.4, R3, R5, R8.4, R9.1, R14.2)", () => {
       sources: { included: 0n, prepaid: 2_400n },
       balance: { included: 0n, includedExpiresAt: NOW, prepaid: 0n },
     });
-    expect(outcomes[1]).toMatchObject({ status: "refused", reason: "insufficient_credits", balance: { included: 0n } });
+    // Nothing else pays, and this workspace has flex switched off.
+    expect(outcomes[1]).toMatchObject({ status: "refused", reason: "flex_off", balance: { included: 0n } });
   });
 
   it("R6.1 a package at its expiry instant pays nothing and is no longer shown; R6.2 the live one pays and is drawn down", () => {

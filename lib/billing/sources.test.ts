@@ -166,10 +166,10 @@ describe("credit-source order (R5)", () => {
       allocation({ prepaid: 2_400n }),
     ],
     [
-      "R5.5 flex switched off: refused as insufficient",
+      "R5.5 flex switched off: refused, and said to be flex being off (the API answers 402 / 11100 as for no credits)",
       paidBatch(1n),
       funding({ flex: { status: "disabled", remainingCap: null } }),
-      { ok: false, reason: "insufficient_credits", shortfall: 2_400n },
+      { ok: false, reason: "flex_off", shortfall: 2_400n },
     ],
     [
       "R4.1 Free: included and prepaid run out, the call is refused",

@@ -61,7 +61,8 @@ export interface Allocation {
   operations: SourceOperations;
 }
 
-export type RefusalReason = "insufficient_credits" | "arrears" | "spend_cap";
+/** Why a debit is refused: "flex_off" when flex would have paid had the customer not switched it off (R5.5). */
+export type RefusalReason = "insufficient_credits" | "flex_off" | "arrears" | "spend_cap";
 
 export type AllocationResult = { ok: true; allocation: Allocation } | { ok: false; reason: RefusalReason; shortfall: bigint };
 
@@ -189,7 +190,9 @@ export function expiringOrder(funding: FundingState): ExpiringSource[] {
  * operation a source touches may be split with the next. (d) Then prepaid,
  * then flex if available and within the spend cap. (e) Otherwise refused,
  * nothing consumed: arrears → "arrears" (R8.3), spend cap → "spend_cap"
- * (R14.2), anything else → "insufficient_credits" (R5.4, R5.5).
+ * (R14.2), flex switched off → "flex_off" (R5.5), anything else →
+ * "insufficient_credits" (R5.4). The API answers both of the last two with
+ * 402 / 11100; the dashboard tells them apart.
  */
 export function allocateDebit(rating: Rating, funding: FundingState): AllocationResult {
   assertConsistentRating(rating);
@@ -238,6 +241,7 @@ export function allocateDebit(rating: Rating, funding: FundingState): Allocation
     const { status, remainingCap } = funding.flex;
     if (status === "arrears") return { ok: false, reason: "arrears", shortfall: owed };
     if (status === "cap_reached") return { ok: false, reason: "spend_cap", shortfall: owed };
+    if (status === "disabled") return { ok: false, reason: "flex_off", shortfall: owed };
     if (status !== "available") return { ok: false, reason: "insufficient_credits", shortfall: owed };
     if (remainingCap !== null && owed > remainingCap) return { ok: false, reason: "spend_cap", shortfall: owed - remainingCap };
     flex = owed;

@@ -137,7 +137,7 @@ describe.each(paths)("debits on the ledger through %s (R2.4, R3, R5, R8.3, R14.2
   it("R5.5 with flex billing disabled a call that needs flex is refused", async () => {
     const ws = await makeWorkspace(database.prisma, { now: NOW, included: 0n, flexEnabled: false });
     await debit(request(ws.id, 1000n));
-    expect(await debit(request(ws.id, 1n))).toMatchObject({ status: "refused", reason: "insufficient_credits" });
+    expect(await debit(request(ws.id, 1n))).toMatchObject({ status: "refused", reason: "flex_off" });
   });
 
   it("R4.4 pay as you go uses flex only with a card on file", async () => {

@@ -46,7 +46,7 @@ describe("the flex billing switch", () => {
       )
     )[0]!;
 
-  it("R5.5 after turning flex off, a debit that needs flex is refused as insufficient and charges nothing", async () => {
+  it("R5.5 after turning flex off, a debit that needs flex is refused as flex being off and charges nothing", async () => {
     const ws = await makeWorkspace(database.prisma, {
       now: NOW,
       planCode: "growth_monthly",
@@ -63,7 +63,7 @@ describe("the flex billing switch", () => {
     expect(await set(ws.id, false)).toEqual({ enabled: false, changed: true });
     expect(await flexOf(ws.id)).toBe(false);
     const refused = await debit(ws.id);
-    expect(refused).toMatchObject({ status: "refused", reason: "insufficient_credits" });
+    expect(refused).toMatchObject({ status: "refused", reason: "flex_off" });
     const after = await database.prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId: ws.id } });
     expect(after.flexUsed).toBe(flexBefore);
 

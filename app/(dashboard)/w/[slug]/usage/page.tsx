@@ -28,16 +28,29 @@ const REFUSALS_DAYS = 7;
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-// R2.4 / R10: why calls were refused, in the customer's words.
-const refusalLabels: Record<string, { label: string; help: string }> = {
-  throttled: { label: "Over the rate limit", help: "Back off for Retry-After seconds and retry with the same Idempotency-Key." },
-  insufficient_credits: { label: "Out of credits", help: "Top up, turn flex billing on, or wait for the next period." },
-  arrears: { label: "In arrears", help: "Pay the open invoice to use flex again." },
-  spend_cap: { label: "Spend cap reached", help: "Raise the monthly spend cap in Settings." },
-  retention: { label: "Account suspended", help: "Pay the open invoice to restore service." },
-  invalid_key: { label: "Revoked API key", help: "Use an active key from the API keys page." },
-  invalid_body: { label: "Invalid request", help: "The response's details name the field to fix." },
-  idempotency_mismatch: { label: "Idempotency key reused", help: "Use a new key for a different request." },
+// R2.4, R9.4 / R10: why calls were refused, what the client was answered, and what to do — in the customer's words.
+const refusalLabels: Record<string, { label: string; status: string; help: string }> = {
+  throttled: {
+    label: "Over the rate limit",
+    status: "429 · 11005",
+    help: "Back off for Retry-After seconds and retry with the same Idempotency-Key.",
+  },
+  insufficient_credits: {
+    label: "Out of credits",
+    status: "402 · 11100",
+    help: "Buy credits or a package, or wait for the next period's included credits.",
+  },
+  flex_off: { label: "Out of credits, flex off", status: "402 · 11100", help: "Turn flex billing on (Credits page) or buy credits." },
+  arrears: { label: "In arrears", status: "402 · 11101", help: "Pay the open invoice to use flex again." },
+  spend_cap: {
+    label: "Spend cap reached",
+    status: "402 · 11103",
+    help: "Raise the monthly spend cap in Settings, or wait for the next period.",
+  },
+  retention: { label: "Account suspended", status: "403 · 11102", help: "Pay the open invoice to restore service." },
+  invalid_key: { label: "Revoked API key", status: "401 · 11001", help: "Use an active key from the API keys page." },
+  invalid_body: { label: "Invalid request", status: "400 · 11002", help: "The response's details name the field to fix." },
+  idempotency_mismatch: { label: "Idempotency key reused", status: "409 · 11003", help: "Use a new key for a different request." },
 };
 
 export default async function UsagePage({
@@ -94,7 +107,7 @@ export default async function UsagePage({
 
       <Section
         title="Rate limits and refused calls"
-        description={`Calls over a limit get HTTP 429 and are not charged. Refused calls of the last ${REFUSALS_DAYS} days, by reason; they are never counted as usage.`}
+        description={`Calls of the last ${REFUSALS_DAYS} days that were refused, by reason, with the HTTP status and status code the client got. Refused calls are never charged nor counted as usage.`}
       >
         <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
           <Card role="region" aria-label="Rate limits">
@@ -123,6 +136,7 @@ export default async function UsagePage({
               <THead>
                 <tr>
                   <Th>Reason</Th>
+                  <Th>Answered</Th>
                   <Th>What to do</Th>
                   <Th align="right">Calls</Th>
                   <Th align="right">Last</Th>
@@ -132,6 +146,7 @@ export default async function UsagePage({
                 {guard.refusals.map((refusal) => (
                   <Tr key={refusal.reason}>
                     <Td className="font-medium">{refusalLabels[refusal.reason]?.label ?? refusal.reason}</Td>
+                    <Td className="whitespace-nowrap font-mono text-[13px]">{refusalLabels[refusal.reason]?.status ?? "—"}</Td>
                     <Td className="text-muted-foreground">{refusalLabels[refusal.reason]?.help ?? ""}</Td>
                     <Td numeric>{formatCount(refusal.count)}</Td>
                     <Td numeric className="whitespace-nowrap text-muted-foreground">
