@@ -1,12 +1,14 @@
 // Credits (R5.2, R5.5, R7): prepaid balance, the card on file, top-ups, auto top-up and flex billing.
 import { Coins, CreditCard, RefreshCw, Zap } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { CreditsFigure, CreditsWithUsd, deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { DateText } from "@/components/billing/dates";
 import { grantKindLabels } from "@/components/billing/labels";
 import { ManagerActions } from "@/components/billing/view-only-note";
 import { Badge } from "@/components/ui/badge";
+import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
@@ -208,7 +210,15 @@ export default async function CreditsPage({
         </SettingCard>
       </div>
 
-      <Section title="Top-ups and grants" description="Prepaid credits added to this workspace, newest first.">
+      <Section
+        title="Top-ups and grants"
+        description="Prepaid credits added to this workspace, newest first."
+        actions={
+          <Link href={`/w/${ctx.workspace.slug}/credits/ledger`} className={buttonClassName({ variant: "secondary", size: "sm" })}>
+            View the full ledger
+          </Link>
+        }
+      >
         {grants.length === 0 ? (
           <EmptyState
             icon={Coins}
