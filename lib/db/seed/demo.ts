@@ -30,6 +30,11 @@ interface DemoWorkspace {
   planCode: string;
   /** How long ago the workspace signed up. */
   ageDays: number;
+  /**
+   * Signed up instead on this day of the month: the latest such day at least
+   * `ageDays` ago (31: the latest 31st, so its dates show the month-end rule, R4.2).
+   */
+  anchorDay?: number;
   flexEnabled?: boolean;
   card?: boolean;
   autoTopUp?: boolean;
@@ -85,7 +90,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       slug: "free-labs",
       name: "Free Labs",
       planCode: "free",
-      ageDays: 40,
+      // Anchored on the 31st: its resets fall on Feb 28/29, Apr 30 … (the billing timeline shows the month-end rule).
+      ageDays: 20,
+      anchorDay: 31,
       usage: { days: 20, volumes: { predict: { weekday: 140, weekend: 60 }, upload: { weekday: 60, weekend: 20 } } },
     },
   },
@@ -215,6 +222,15 @@ function readKeys(file: string): Record<string, string> {
 }
 
 function signUpInstant(spec: DemoWorkspace, now: Date): Date {
+  if (spec.anchorDay !== undefined) {
+    const latest = now.getTime() - spec.ageDays * DAY_MS;
+    const from = new Date(latest);
+    for (let back = 0; ; back += 1) {
+      // Date.UTC rolls a day the month lacks into the next month: such a month is skipped.
+      const candidate: Date = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - back, spec.anchorDay, 9));
+      if (candidate.getUTCDate() === spec.anchorDay && candidate.getTime() <= latest) return candidate;
+    }
+  }
   if (spec.arrearsDaysAgo === undefined) {
     return new Date(Math.floor((now.getTime() - spec.ageDays * DAY_MS) / DAY_MS) * DAY_MS + 9 * HOUR_MS);
   }

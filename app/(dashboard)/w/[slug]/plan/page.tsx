@@ -1,4 +1,4 @@
-// Plan (R4, R10): the current subscription and every plan of the catalog to compare.
+// Plan (R4, R10): the current subscription, every plan of the catalog to compare, and the billing timeline.
 import { Check, Minus } from "lucide-react";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
@@ -14,9 +14,12 @@ import { PageHeader, Section } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/lib/auth/access";
 import { classifyChange } from "@/lib/billing/plan-terms";
 import { can } from "@/lib/auth/roles";
+import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { listCatalogPlans, type CatalogPlan } from "@/lib/db/queries/catalog";
 import { getActiveSubscription } from "@/lib/db/queries/dashboard";
+import { getBillingTimeline } from "@/lib/db/queries/timeline";
+import { BillingTimelineSection } from "./billing-timeline";
 import { CancelPlanButton, ChangePlanButton, UndoCancelButton, WithdrawDowngradeButton } from "./plan-dialogs";
 
 export const metadata: Metadata = { title: "Plan" };
@@ -32,7 +35,11 @@ export default async function PlanPage({
   const picked = (await searchParams).plan;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [plans, subscription] = await Promise.all([listCatalogPlans(prisma), getActiveSubscription(prisma, ctx.workspace.id)]);
+  const [plans, subscription, timeline] = await Promise.all([
+    listCatalogPlans(prisma),
+    getActiveSubscription(prisma, ctx.workspace.id),
+    getBillingTimeline(prisma, ctx.workspace.id, now()),
+  ]);
   const canManage = can(ctx.role, "manage-billing");
   const currentCode = ctx.plan?.code ?? null;
   const isPaid = (ctx.plan?.feeCents ?? 0) > 0;
@@ -133,6 +140,8 @@ export default async function PlanPage({
           </ul>
         )}
       </Section>
+
+      <BillingTimelineSection timeline={timeline} />
     </>
   );
 }
