@@ -3,7 +3,9 @@ import { demo, shoot, signIn } from "./fixtures";
 
 // A viewer reads every page of the workspace and can change nothing of it
 // (R10): where an owner has a button, the viewer has none and is told why.
-// The one form a viewer keeps is their own email choices. (That the actions
+// The one form a viewer keeps is their own email choices; controls that only
+// choose what to look at (a range, the ledger's filters) are marked
+// data-view-control and change nothing. (That the actions
 // themselves refuse a viewer, whatever the page shows, is proven call by
 // call in tests/integration/action-access.test.ts and by replaying an
 // owner's request in access.spec.ts.)
@@ -12,6 +14,7 @@ const PAGES = [
   { path: "", heading: "Overview" },
   { path: "/usage", heading: "Usage" },
   { path: "/credits", heading: "Credits" },
+  { path: "/credits/ledger", heading: "Ledger" },
   { path: "/packages", heading: "Packages" },
   { path: "/plan", heading: "Plan" },
   { path: "/invoices", heading: "Invoices" },
@@ -19,11 +22,11 @@ const PAGES = [
   { path: "/settings", heading: "Settings" },
 ];
 
-/** Every enabled control in the page's main area, outside the member's own email choices. */
+/** Every enabled control in the page's main area, outside the member's own email choices and the view controls. */
 async function enabledControls(page: Page): Promise<string[]> {
   return page.locator("main").evaluate((main) =>
     [...main.querySelectorAll<HTMLElement>("button, input:not([type=hidden]), select, textarea, [role=switch], [contenteditable=true]")]
-      .filter((el) => !el.closest('form[aria-label="Email notices"]'))
+      .filter((el) => !el.closest('form[aria-label="Email notices"], [data-view-control]'))
       .filter((el) => !(el as HTMLButtonElement).disabled && el.getAttribute("aria-disabled") !== "true")
       .map((el) => (el.getAttribute("aria-label") ?? el.textContent ?? el.tagName).trim()),
   );

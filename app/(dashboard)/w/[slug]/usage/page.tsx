@@ -20,7 +20,8 @@ import { creditsToCents, formatCents, formatCount, formatCredits } from "@/lib/m
 import { isTimeZone } from "@/lib/usage/range";
 import { loadUsageView } from "./load-usage";
 import { UsageExplorer, type ForecastSteps } from "./usage-explorer";
-import { usageQueryKey, usageRequestSchema, type UsageRequest } from "./usage-query";
+import { usageQueryKey, type UsageRequest } from "./usage-query";
+import { usageRequestSchema } from "./usage-request";
 
 export const metadata: Metadata = { title: "Usage" };
 

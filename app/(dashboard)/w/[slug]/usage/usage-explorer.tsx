@@ -132,7 +132,7 @@ function RangePicker({ request, onChange, busy }: { request: UsageRequest; onCha
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label="Range" className="inline-flex flex-wrap rounded-lg border border-border bg-surface p-0.5 shadow-card">
+        <div role="group" aria-label="Range" data-view-control className="inline-flex flex-wrap rounded-lg border border-border bg-surface p-0.5 shadow-card">
           {RANGE_KINDS.map((kind) => {
             const active = kind === "custom" ? customOpen : !customOpen && request.range === kind;
             return (
@@ -156,7 +156,7 @@ function RangePicker({ request, onChange, busy }: { request: UsageRequest; onCha
         </p>
       </div>
       {customOpen ? (
-        <form onSubmit={applyCustom} className="flex flex-wrap items-end gap-3" aria-label="Custom range">
+        <form onSubmit={applyCustom} className="flex flex-wrap items-end gap-3" aria-label="Custom range" data-view-control>
           <div className="flex flex-col gap-1">
             <label htmlFor={fromId} className="text-[13px] font-medium">
               From

@@ -1,23 +1,16 @@
 // The Usage page's query: what the browser asks for (range, dates, time zone),
 // its TanStack Query key and its URL. Shared by the server (which prefetches
-// the first range) and the browser (which fetches the others).
-import { z } from "zod";
-import { RANGE_KINDS } from "@/lib/usage/range";
+// the first range) and the browser (which fetches the others). No zod here:
+// it stays out of the browser's bundle (usage-request.ts validates).
+import type { RangeKind } from "@/lib/usage/range";
 
-export const usageRequestSchema = z.object({
-  range: z.enum(RANGE_KINDS).default("30d"),
-  from: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
-  to: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
-  tz: z.string().min(1).max(64).default("UTC"),
-});
-
-export type UsageRequest = z.infer<typeof usageRequestSchema>;
+/** What the browser asks for; validated on the server by usage-request.ts. */
+export interface UsageRequest {
+  range: RangeKind;
+  from?: string;
+  to?: string;
+  tz: string;
+}
 
 /** Hierarchical: everything about the workspace, then its usage, then this range. */
 export const usageQueryKey = (slug: string, request: UsageRequest) =>

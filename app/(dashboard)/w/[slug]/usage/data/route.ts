@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requireWorkspace } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { loadUsageView } from "../load-usage";
-import { usageRequestSchema } from "../usage-query";
+import { usageRequestSchema } from "../usage-request";
 
 export const dynamic = "force-dynamic";
 

@@ -7,7 +7,7 @@ import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { usageCsvLines } from "@/lib/db/queries/usage-export";
 import { localDate, resolveRange, UsageRangeError } from "@/lib/usage/range";
-import { usageRequestSchema } from "../usage-query";
+import { usageRequestSchema } from "../usage-request";
 
 export const dynamic = "force-dynamic";
 
