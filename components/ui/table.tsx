@@ -1,10 +1,19 @@
 import type { HTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from "react";
 import { cn } from "./cn";
 
-/** A card-framed table that scrolls sideways on narrow screens. */
+/**
+ * A card-framed table that scrolls sideways on narrow screens. The scrolling
+ * frame takes the keyboard focus (arrow keys scroll it) and carries the
+ * table's name, so it can be reached and named without a mouse.
+ */
 export function Table({ className, label, ...props }: HTMLAttributes<HTMLTableElement> & { label?: string }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-border bg-surface shadow-card">
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className="overflow-x-auto rounded-xl border border-border bg-surface shadow-card focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
+    >
       <table aria-label={label} className={cn("w-full border-collapse text-sm", className)} {...props} />
     </div>
   );

@@ -76,7 +76,11 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
             </CardDescription>
           </CardHeader>
           <CardContent className="pt-3">
-            <pre className="overflow-x-auto rounded-lg bg-surface-muted p-4 font-mono text-[12.5px] leading-relaxed ring-1 ring-border">
+            <pre
+              tabIndex={0}
+              aria-label="Example request"
+              className="overflow-x-auto rounded-lg bg-surface-muted p-4 font-mono text-[12.5px] leading-relaxed ring-1 ring-border focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
+            >
               <code>{`curl -X POST ${origin}/api/v1/operations \\
   -H "Authorization: Bearer <your key>" \\
   -H "Content-Type: application/json" \\

@@ -68,7 +68,7 @@ export default async function InvoicePage({
         description={
           <>
             {invoiceKindLabels[invoice.kind]} for {ctx.workspace.name}.{" "}
-            <Link href={`/w/${ctx.workspace.slug}/invoices`} className="text-primary underline-offset-4 hover:underline">
+            <Link href={`/w/${ctx.workspace.slug}/invoices`} className="text-primary underline underline-offset-4">
               All invoices
             </Link>
           </>
