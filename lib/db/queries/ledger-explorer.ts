@@ -238,7 +238,7 @@ function ledgerRows(workspaceId: string) {
     LEFT JOIN "Payment" pay ON l."idempotencyKey" LIKE 'payment:%' AND pay."workspaceId" = l."workspaceId"
                            AND pay."id"::text = substr(l."idempotencyKey", 9)
     LEFT JOIN "Invoice" ri ON ri."workspaceId" = pay."workspaceId" AND ri."id" = pay."invoiceId"
-    WHERE l."workspaceId" = ${workspaceId}::uuid AND l."reason" <> 'USAGE'
+    WHERE l."workspaceId" = ${workspaceId}::uuid AND l."reason" IN ('GRANT', 'EXPIRY', 'FORFEIT', 'CORRECTION', 'SETTLEMENT')
       AND NOT (l."reason" = 'GRANT' AND l."source" = 'INCLUDED' AND l."amount" = 0)`;
 }
 
