@@ -8,8 +8,6 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 type Reader = PrismaClient | Tx;
 
-const DAY_MS = 86_400_000;
-
 // ---------------------------------------------------------------- balances
 
 /** The live balance row (R5); null until the billing engine first writes it. */
@@ -172,80 +170,6 @@ export async function listApiKeys(db: Reader, workspaceId: string) {
 }
 
 export type ApiKeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
-
-// ---------------------------------------------------------------- usage
-
-export interface DailyUsage {
-  /** UTC midnight of the day, ISO date "2026-03-05". */
-  day: string;
-  /** Operations per operation type code. */
-  operations: Record<string, bigint>;
-  credits: bigint;
-}
-
-export interface UsageSummary {
-  days: DailyUsage[];
-  operationsByType: Record<string, bigint>;
-  creditsBySource: { included: bigint; package: bigint; prepaid: bigint; flex: bigint };
-  totalCredits: bigint;
-  totalOperations: bigint;
-}
-
-/** UTC midnight of `at`. */
-export function startOfUtcDay(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-}
-
-/**
- * Daily totals by operation type for the `dayCount` UTC days ending with the
- * day of `now`, read from the hourly rollup (at most 24 × types rows a day).
- * Days without usage are present with zeros, so a chart has no gaps.
- */
-export async function getDailyUsage(db: Reader, workspaceId: string, now: Date, dayCount = 30): Promise<UsageSummary> {
-  const end = new Date(startOfUtcDay(now).getTime() + DAY_MS);
-  const start = new Date(end.getTime() - dayCount * DAY_MS);
-  const rows = await db.usageRollupHourly.findMany({
-    where: { workspaceId, hour: { gte: start, lt: end } },
-    select: {
-      hour: true,
-      operations: true,
-      credits: true,
-      includedCredits: true,
-      packageCredits: true,
-      prepaidCredits: true,
-      flexCredits: true,
-      operationType: { select: { code: true } },
-    },
-  });
-
-  const days: DailyUsage[] = Array.from({ length: dayCount }, (_, index) => ({
-    day: new Date(start.getTime() + index * DAY_MS).toISOString().slice(0, 10),
-    operations: {},
-    credits: 0n,
-  }));
-  const summary: UsageSummary = {
-    days,
-    operationsByType: {},
-    creditsBySource: { included: 0n, package: 0n, prepaid: 0n, flex: 0n },
-    totalCredits: 0n,
-    totalOperations: 0n,
-  };
-  for (const row of rows) {
-    const bucket = days[Math.floor((row.hour.getTime() - start.getTime()) / DAY_MS)];
-    if (!bucket) continue;
-    const code = row.operationType.code;
-    bucket.operations[code] = (bucket.operations[code] ?? 0n) + row.operations;
-    bucket.credits += row.credits;
-    summary.operationsByType[code] = (summary.operationsByType[code] ?? 0n) + row.operations;
-    summary.creditsBySource.included += row.includedCredits;
-    summary.creditsBySource.package += row.packageCredits;
-    summary.creditsBySource.prepaid += row.prepaidCredits;
-    summary.creditsBySource.flex += row.flexCredits;
-    summary.totalCredits += row.credits;
-    summary.totalOperations += row.operations;
-  }
-  return summary;
-}
 
 /** One invoice with its lines, by its number, inside the workspace only. */
 export async function getInvoiceByNumber(db: Reader, workspaceId: string, number: string) {
