@@ -276,12 +276,23 @@ async function main() {
   ];
   for (const { url, cookie } of lighthousePages) await fetch(url, { headers: cookie ? { cookie } : {} }).then((r) => r.arrayBuffer());
   log(`Lighthouse 12.2.3, mobile preset, ${settings.lighthouseRuns} runs per page (medians), on ${DEMO_SLUG} and /pricing:`);
-  const chromium: Chromium = await launchChromium();
+  let chromium: Chromium = await launchChromium();
   cleanups.push({ name: "Chromium", run: () => chromium.close() });
+  // One retry with a fresh browser: on a shared machine a run now and then loses its tab or its browser.
+  const audit = async (url: string, cookie: string | undefined) => {
+    try {
+      return await runLighthouse(chromium, url, cookie);
+    } catch (error) {
+      log(`  (a run on ${url} failed: ${error instanceof Error ? error.message : String(error)}; once more in a fresh Chromium)`);
+      await chromium.close();
+      chromium = await launchChromium();
+      return runLighthouse(chromium, url, cookie);
+    }
+  };
   const medians: (LighthouseRun & { page: string })[] = [];
   for (const { page, url, cookie } of lighthousePages) {
     const runs: LighthouseRun[] = [];
-    for (let run = 0; run < settings.lighthouseRuns; run += 1) runs.push(await runLighthouse(chromium, url, cookie));
+    for (let run = 0; run < settings.lighthouseRuns; run += 1) runs.push(await audit(url, cookie));
     const median = medianRun(runs);
     medians.push({ page, ...median });
     const each = runs

@@ -1,5 +1,5 @@
 // The forecast to the period end (R10): each operation type's trailing daily
-// rate, carried on hour by hour to the end of the billing period and put
+// rate, carried on day by day to the end of the billing period and put
 // through the debit decision itself (decideDebits) — so it is rated at the
 // month's tier position and paid from included, packages, prepaid and flex in
 // the engine's order (R3, R5), refused where the engine would refuse — then
@@ -8,7 +8,6 @@
 import { decideDebits, type DebitContext, type DebitRequest, type LockedDebitState } from "./debit-decision";
 import { previewNextInvoice, type SubscriptionState } from "./subscriptions";
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 export interface ProjectionInput {
@@ -24,7 +23,7 @@ export interface ProjectionInput {
 }
 
 export interface ProjectedStep {
-  /** The start of the step (an hour, or what is left of one). */
+  /** The start of the step (a UTC day, or what is left of one). */
   at: Date;
   credits: bigint;
   flex: bigint;
@@ -42,10 +41,14 @@ export interface Projection {
   steps: ProjectedStep[];
 }
 
-/** Step boundaries: now, each following whole UTC hour (month starts among them), until. */
+/**
+ * Step boundaries: now, each following UTC midnight (so every month start,
+ * where tier counts start again, is one), until. Days, not hours: a page view
+ * decides a month of usage in about 30 steps per type, not 720.
+ */
 function boundaries(now: Date, until: Date): number[] {
   const out = [now.getTime()];
-  for (let t = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS; t < until.getTime(); t += HOUR_MS) out.push(t);
+  for (let t = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS; t < until.getTime(); t += DAY_MS) out.push(t);
   out.push(until.getTime());
   return out;
 }

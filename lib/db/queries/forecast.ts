@@ -105,9 +105,16 @@ export interface NextCharge {
 /** The Overview's next charge: the forecast's invoice, or the invoice with the usage so far when there is no forecast. */
 export async function loadNextCharge(prisma: PrismaClient, workspaceId: string, now: Date, creditsPerUsd: bigint): Promise<NextCharge> {
   const forecast = await loadForecast(prisma, workspaceId, now, creditsPerUsd);
-  if (forecast.ok) return { at: forecast.forecast.invoiceAt, totalCents: forecast.forecast.expected.totalCents, basis: "forecast", forecast };
+  if (forecast.ok)
+    return { at: forecast.forecast.invoiceAt, totalCents: forecast.forecast.expected.totalCents, basis: "forecast", forecast };
   const subscription = await lockSubscriptionState(prisma, workspaceId, { lock: false });
   if (!subscription) return { at: null, totalCents: 0n, basis: "so_far", forecast };
-  const invoice = previewNextInvoice({ state: subscription.state, now, flexCreditsSoFar: subscription.flexUsed, includedRemaining: subscription.included, creditsPerUsd });
+  const invoice = previewNextInvoice({
+    state: subscription.state,
+    now,
+    flexCreditsSoFar: subscription.flexUsed,
+    includedRemaining: subscription.included,
+    creditsPerUsd,
+  });
   return { at: invoice.issuedAt, totalCents: invoice.totalCents, basis: "so_far", forecast };
 }

@@ -27,7 +27,7 @@ const SOURCES = [
   { key: "flex", label: "Flex" },
 ] as const;
 
-/** The forecast's projected credits per UTC hour from now to the period end (decimal strings). */
+/** The forecast's projected credits per UTC day from now to the period end (decimal strings). */
 export interface ForecastSteps {
   steps: { at: string; credits: string }[];
 }
@@ -132,7 +132,12 @@ function RangePicker({ request, onChange, busy }: { request: UsageRequest; onCha
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label="Range" data-view-control className="inline-flex flex-wrap rounded-lg border border-border bg-surface p-0.5 shadow-card">
+        <div
+          role="group"
+          aria-label="Range"
+          data-view-control
+          className="inline-flex flex-wrap rounded-lg border border-border bg-surface p-0.5 shadow-card"
+        >
           {RANGE_KINDS.map((kind) => {
             const active = kind === "custom" ? customOpen : !customOpen && request.range === kind;
             return (
@@ -276,7 +281,7 @@ function Charts({ series, forecast }: { series: UsageSeries; forecast: ForecastS
     [series],
   );
   const credits: UsageChartPoint[] = useMemo(() => {
-    // The forecast's hours, summed into the chart's buckets from the first one it reaches.
+    // The forecast's days, summed into the chart's buckets from the first one it reaches.
     const projected = new Array<number | null>(series.points.length).fill(null);
     if (forecast) {
       let index = 0;
