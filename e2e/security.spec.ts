@@ -50,7 +50,8 @@ test.describe("security in the browser", () => {
     await page.goto("/w/acme-vision/usage");
     // The page's own scripts ran: hydrated, the chart (Recharts, loaded lazily) is drawn…
     await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
-    await expect(page.locator("svg.recharts-surface").first()).toBeVisible();
+    // Recharts loads lazily, after the page: on a busy machine that can take a while.
+    await expect(page.locator("svg.recharts-surface").first()).toBeVisible({ timeout: 30_000 });
     await expect.poll(() => page.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
     // …and none of them was blocked.
     expect(await violations()).toEqual([]);
