@@ -13,7 +13,8 @@ import type { Tx } from "@/lib/db";
 import { lockSubscriptionState } from "@/lib/db/billing/subscriptions";
 import { loadRatingCatalog } from "@/lib/db/ledger/debit";
 import { lockWorkspaces, readLockedFacts } from "@/lib/db/ledger/debit-read";
-import { prismaQueryable } from "@/lib/db/ledger/queryable";
+import { prismaQueryable, run } from "@/lib/db/ledger/queryable";
+import { sql } from "@/lib/db/sql-array";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 const DAY_MS = 86_400_000;
@@ -31,12 +32,18 @@ export async function loadForecast(prisma: PrismaClient, workspaceId: string, no
   // Whole UTC days before today, so a half-day today does not drag the rate down.
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const since = new Date(today - FORECAST_TRAILING_DAYS * DAY_MS);
+  // Summed per UTC day and type in the database: 7 × types rows.
   const [catalog, rows, firstUse] = await Promise.all([
     loadRatingCatalog(prisma),
-    prisma.usageRollupHourly.findMany({
-      where: { workspaceId, hour: { gte: since, lt: new Date(today) } },
-      select: { hour: true, operationTypeId: true, operations: true },
-    }),
+    run<{ day: string; typeId: string; operations: string }>(
+      prismaQueryable(prisma as unknown as Tx),
+      sql`SELECT to_char(r.hour, 'YYYY-MM-DD') AS day, r."operationTypeId"::text AS "typeId", sum(r.operations)::text AS operations
+            FROM "UsageRollupHourly" r
+           WHERE r."workspaceId" = ${workspaceId}::uuid
+             AND r.hour >= ${since.toISOString().slice(0, 23)}::timestamp
+             AND r.hour < ${new Date(today).toISOString().slice(0, 23)}::timestamp
+           GROUP BY 1, 2`,
+    ),
     prisma.usageRollupHourly.findFirst({ where: { workspaceId }, orderBy: { hour: "asc" }, select: { hour: true } }),
   ]);
   if (!firstUse || rows.length === 0) {
@@ -49,12 +56,12 @@ export async function loadForecast(prisma: PrismaClient, workspaceId: string, no
   );
   const byType = new Map<string, bigint[]>();
   for (const row of rows) {
-    const code = catalog.byId.get(row.operationTypeId);
+    const code = catalog.byId.get(row.typeId);
     if (!code) continue;
-    const index = Math.floor((row.hour.getTime() - since.getTime()) / DAY_MS);
+    const index = Math.floor((Date.parse(`${row.day}T00:00:00Z`) - since.getTime()) / DAY_MS);
     if (index < FORECAST_TRAILING_DAYS - days) continue;
     const values = byType.get(code) ?? Array.from({ length: days }, () => 0n);
-    values[index - (FORECAST_TRAILING_DAYS - days)]! += row.operations;
+    values[index - (FORECAST_TRAILING_DAYS - days)]! += BigInt(row.operations);
     byType.set(code, values);
   }
   const rates = trailingRates(byType);
