@@ -1,4 +1,4 @@
-// Root layout: document, fonts, theme before first paint, client providers.
+// Root layout: document, fonts, theme before first paint.
 import "@fontsource-variable/inter";
 import "./globals.css";
 import type { Metadata, Viewport } from "next";
@@ -6,7 +6,6 @@ import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { ThemeScript } from "@/components/shell/theme-script";
 import { NONCE_HEADER } from "@/lib/http/security-headers";
-import { Providers } from "./providers";
 
 export const metadata: Metadata = {
   title: { default: "Meterdesk", template: "%s · Meterdesk" },
@@ -30,7 +29,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en" data-theme="light" suppressHydrationWarning>
       <body className="min-h-dvh bg-background text-foreground">
         <ThemeScript nonce={nonce} />
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

@@ -3,7 +3,7 @@
 // The account menu: who is signed in, the theme, the support console for staff, sign out.
 import { LifeBuoy, LogOut } from "lucide-react";
 import Link from "next/link";
-import { signOut } from "next-auth/react";
+import { signOutAction } from "@/lib/auth/sign-out";
 import { Dropdown, DropdownSeparator, dropdownItemClassName } from "@/components/ui/dropdown";
 import { ThemeMenuGroup } from "./theme-toggle";
 
@@ -58,17 +58,12 @@ export function UserMenu({ user, showSupportLink = true }: { user: ShellUser; sh
           Support console
         </Link>
       ) : null}
-      <button
-        type="button"
-        role="menuitem"
-        tabIndex={-1}
-        data-menu-close
-        className={dropdownItemClassName}
-        onClick={() => void signOut({ callbackUrl: "/sign-in" })}
-      >
-        <LogOut aria-hidden />
-        Sign out
-      </button>
+      <form action={signOutAction} className="contents">
+        <button type="submit" role="menuitem" tabIndex={-1} className={dropdownItemClassName}>
+          <LogOut aria-hidden />
+          Sign out
+        </button>
+      </form>
     </Dropdown>
   );
 }

@@ -6,6 +6,7 @@ import { Activity } from "lucide-react";
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { DateText } from "@/components/billing/dates";
+import { QueryProvider } from "@/components/query-provider";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader, Section } from "@/components/ui/page-header";
@@ -101,9 +102,11 @@ export default async function UsagePage({
       />
       <ForecastCard forecast={forecast} creditsPerUsd={creditsPerUsd} />
       <div className="mt-6">
-        <HydrationBoundary state={dehydrate(queryClient)}>
-          <UsageExplorer slug={ctx.workspace.slug} initial={initial} creditsPerUsd={String(creditsPerUsd)} forecast={steps} />
-        </HydrationBoundary>
+        <QueryProvider>
+          <HydrationBoundary state={dehydrate(queryClient)}>
+            <UsageExplorer slug={ctx.workspace.slug} initial={initial} creditsPerUsd={String(creditsPerUsd)} forecast={steps} />
+          </HydrationBoundary>
+        </QueryProvider>
       </div>
 
       <Section
