@@ -2,11 +2,35 @@
 
 // Unexpected errors below the root layout. Server errors arrive without their
 // message (Next hides it); the digest matches the server log line.
-import { TriangleAlert } from "lucide-react";
-import Link from "next/link";
+//
+// Every page loads this boundary up front, so it is kept small: a plain link
+// (a full load is what a broken page needs anyway) and the icon inline rather
+// than through lucide-react.
 import { useEffect } from "react";
 import { StatusPage } from "@/components/shell/status-page";
-import { Button, buttonClassName } from "@/components/ui/button";
+import { buttonClassName } from "@/components/ui/button";
+
+/** lucide's "triangle-alert", drawn the way lucide draws it. */
+function WarningIcon({ className }: { className?: string; "aria-hidden"?: boolean }) {
+  return (
+    <svg
+      aria-hidden
+      className={className}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      width={24}
+      height={24}
+    >
+      <path d="m21.73 18-8-14a2 2 0 0 0-3.48 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.73-3" />
+      <path d="M12 9v4" />
+      <path d="M12 17h.01" />
+    </svg>
+  );
+}
 
 export default function ErrorPage({ error, retry }: { error: unknown; retry: () => void }) {
   useEffect(() => {
@@ -16,7 +40,7 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
 
   return (
     <StatusPage
-      icon={TriangleAlert}
+      icon={WarningIcon}
       title="Something went wrong"
       description={
         <>
@@ -25,10 +49,13 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
         </>
       }
     >
-      <Button onClick={() => retry()}>Try again</Button>
-      <Link href="/" className={buttonClassName({ variant: "secondary" })}>
+      <button type="button" className={buttonClassName()} onClick={() => retry()}>
+        Try again
+      </button>
+      {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full load, and no next/link on every page's first load */}
+      <a href="/" className={buttonClassName({ variant: "secondary" })}>
         Go home
-      </Link>
+      </a>
     </StatusPage>
   );
 }

@@ -1,6 +1,5 @@
 // A full-page message for errors and missing or forbidden pages.
-import type { LucideIcon } from "lucide-react";
-import type { ReactNode } from "react";
+import type { ComponentType, ReactNode } from "react";
 import { LogoMark } from "./logo";
 
 export function StatusPage({
@@ -11,7 +10,8 @@ export function StatusPage({
   children,
 }: {
   code?: string;
-  icon: LucideIcon;
+  /** A lucide icon, or any icon that takes a className. */
+  icon: ComponentType<{ className?: string; "aria-hidden"?: boolean }>;
   title: string;
   description: ReactNode;
   children?: ReactNode;
