@@ -51,6 +51,8 @@ test.describe("a viewer", () => {
     for (const entry of pages) {
       const ownerResponse = await owner.goto(entry.url);
       expect(ownerResponse?.status()).toBe(200);
+      // The load event can come before the streamed page replaces its loading skeleton: wait for the page itself.
+      await expect(owner.getByRole("heading", { level: 1 })).toBeVisible();
       const ownerControls = await enabledControls(owner);
 
       const response = await page.goto(entry.url);
