@@ -16,6 +16,9 @@ export interface UsageChartSeries {
 /** One bucket: "at" is its first instant (ISO); every other key a series (or the forecast) value. */
 export type UsageChartPoint = { at: string } & Record<string, number | string | null>;
 
+/** At most this many dates under the bars (they fit a phone's width at 12 px). */
+const MAX_X_LABELS = 6;
+
 const COLORS = ["var(--chart-1)", "var(--chart-2)", "var(--chart-3)", "var(--chart-4)", "var(--chart-5)"];
 
 export function UsageChart({
@@ -57,7 +60,9 @@ export function UsageChart({
           tickFormatter={formatters.at}
           tickLine={false}
           axisLine={false}
-          minTickGap={28}
+          // A fixed step between labels: with the default ("preserveEnd") Recharts measures every label's width in
+          // the page, one forced layout each, which is most of the chart's first render on a slow phone.
+          interval={Math.max(0, Math.ceil(points.length / MAX_X_LABELS) - 1)}
           tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
         />
         <YAxis
@@ -65,6 +70,7 @@ export function UsageChart({
           tickLine={false}
           axisLine={false}
           width={52}
+          interval={0}
           allowDecimals={false}
           tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
         />
