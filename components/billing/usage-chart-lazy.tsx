@@ -1,12 +1,45 @@
 "use client";
 
-// Recharts is large: load it only where a chart is drawn, and only in the browser.
+// Recharts is large and drawing a chart is the most work a page of ours does
+// in the browser: load it only where a chart is drawn, only in the browser,
+// and only once the chart's place is (nearly) on screen. On a phone the charts
+// sit below the first screen, so opening Usage costs no chart work until the
+// reader scrolls to them; on a wider screen they are in view and drawn at once.
 import dynamic from "next/dynamic";
+import { useEffect, useRef, useState } from "react";
 import { Skeleton } from "@/components/ui/skeleton";
+import type { UsageChart as Chart } from "./usage-chart";
 
-export const LazyUsageChart = dynamic(() => import("./usage-chart").then((module) => module.UsageChart), {
+const ChartPlaceholder = () => <Skeleton className="h-[280px] w-full rounded-lg" />;
+
+const UsageChart = dynamic(() => import("./usage-chart").then((module) => module.UsageChart), {
   ssr: false,
-  loading: () => <Skeleton className="h-[280px] w-full rounded-lg" />,
+  loading: ChartPlaceholder,
 });
+
+/** How far below the screen a chart's place may be for it to be drawn already. */
+const AHEAD = "0px 0px 120px 0px";
+
+export function LazyUsageChart(props: Parameters<typeof Chart>[0]) {
+  const place = useRef<HTMLDivElement>(null);
+  const [near, setNear] = useState(false);
+
+  useEffect(() => {
+    const element = place.current;
+    if (near || !element) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        setNear(true);
+        observer.disconnect();
+      },
+      { rootMargin: AHEAD },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [near]);
+
+  return <div ref={place}>{near ? <UsageChart {...props} /> : <ChartPlaceholder />}</div>;
+}
 
 export type { UsageChartPoint, UsageChartSeries } from "./usage-chart";
