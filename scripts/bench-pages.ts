@@ -276,17 +276,26 @@ async function main() {
   ];
   for (const { url, cookie } of lighthousePages) await fetch(url, { headers: cookie ? { cookie } : {} }).then((r) => r.arrayBuffer());
   log(`Lighthouse 12.2.3, mobile preset, ${settings.lighthouseRuns} runs per page (medians), on ${DEMO_SLUG} and /pricing:`);
-  let chromium: Chromium = await launchChromium();
-  cleanups.push({ name: "Chromium", run: () => chromium.close() });
-  // One retry with a fresh browser: on a shared machine a run now and then loses its tab or its browser.
-  const audit = async (url: string, cookie: string | undefined) => {
+  // A fresh Chromium for every run: a page can leave cookies behind (Usage keeps the time zone in one), and a
+  // browser's own cookie then takes the place of the session cookie Lighthouse sends. One retry: on a shared
+  // machine a run now and then loses its tab or its browser.
+  let chromium: Chromium | undefined;
+  cleanups.push({ name: "Chromium", run: async () => void (await chromium?.close()) });
+  const auditOnce = async (url: string, cookie: string | undefined) => {
+    chromium = await launchChromium();
     try {
       return await runLighthouse(chromium, url, cookie);
-    } catch (error) {
-      log(`  (a run on ${url} failed: ${error instanceof Error ? error.message : String(error)}; once more in a fresh Chromium)`);
+    } finally {
       await chromium.close();
-      chromium = await launchChromium();
-      return runLighthouse(chromium, url, cookie);
+      chromium = undefined;
+    }
+  };
+  const audit = async (url: string, cookie: string | undefined) => {
+    try {
+      return await auditOnce(url, cookie);
+    } catch (error) {
+      log(`  (a run on ${url} failed: ${error instanceof Error ? error.message : String(error)}; once more)`);
+      return auditOnce(url, cookie);
     }
   };
   const medians: (LighthouseRun & { page: string })[] = [];
@@ -302,7 +311,6 @@ async function main() {
       `  ${page.padEnd(9)} performance ${median.performance.toFixed(2)}  LCP ${(median.lcpMs / 1000).toFixed(2)} s  TBT ${Math.round(median.tbtMs)} ms  CLS ${median.cls.toFixed(3)}   (runs perf/LCP ms/TBT ms/CLS: ${each})`,
     );
   }
-  await chromium.close();
 
   const figures = {
     p95_ms: round1(worst.p95Ms),
