@@ -7,14 +7,13 @@ import "server-only";
 import { CircleAlert, TriangleAlert } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { AddCardButton } from "@/app/(dashboard)/w/[slug]/credits/card-on-file";
-import { PayInvoiceButton } from "@/app/(dashboard)/w/[slug]/invoices/[number]/pay-invoice-button";
 import { cn } from "@/components/ui/cn";
 import { can, type WorkspaceRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import type { BillingState } from "@/lib/generated/prisma/enums";
 import { formatCents } from "@/lib/money";
 import { paymentGateway } from "@/lib/payments";
+import { AddCardButton, PayInvoiceButton } from "./arrears-actions";
 import { DateText } from "./dates";
 
 export interface ArrearsBannerWorkspace {
