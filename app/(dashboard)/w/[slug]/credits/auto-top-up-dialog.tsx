@@ -5,7 +5,7 @@
 // times a calendar month. The threshold is asked in dollars and shown in
 // credits too; the dialog also lists what auto top-up did this month.
 import { RefreshCw } from "lucide-react";
-import dynamic from "next/dynamic";
+import { lazy, Suspense } from "react";
 import { formatDate } from "@/components/billing/dates";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -15,7 +15,7 @@ import { useDialogSession } from "@/components/ui/modal-dialog";
 import type { CardSummary } from "./card-format";
 
 // The dialog's code is fetched when it first opens: the page's first load does not carry it.
-const AutoTopUpForm = dynamic(() => import("./auto-top-up-form").then((module) => module.AutoTopUpForm), { ssr: false });
+const AutoTopUpForm = lazy(() => import("./auto-top-up-form").then((module) => ({ default: module.AutoTopUpForm })));
 
 export interface AutoTopUpSettingsView {
   enabled: boolean;
@@ -65,16 +65,18 @@ export function AutoTopUpButton({
         {configured ? "Change auto top-up" : "Set up auto top-up"}
       </Button>
       {open ? (
-        <AutoTopUpForm
-          key={session}
-          open={open}
-          onClose={close}
-          slug={slug}
-          settings={settings}
-          card={card}
-          creditsPerUsd={BigInt(creditsPerUsd)}
-          thisMonth={thisMonth}
-        />
+        <Suspense fallback={null}>
+          <AutoTopUpForm
+            key={session}
+            open={open}
+            onClose={close}
+            slug={slug}
+            settings={settings}
+            card={card}
+            creditsPerUsd={BigInt(creditsPerUsd)}
+            thisMonth={thisMonth}
+          />
+        </Suspense>
       ) : null}
     </>
   );

@@ -6,13 +6,13 @@
 // same form is one top-up; a declined card grants nothing and a fresh attempt
 // gets a fresh id.
 import { Plus } from "lucide-react";
-import dynamic from "next/dynamic";
+import { lazy, Suspense } from "react";
 import { Button } from "@/components/ui/button";
 import { useDialogSession } from "@/components/ui/modal-dialog";
 import type { CardSummary } from "./card-format";
 
 // The dialog's code is fetched when it first opens: the page's first load does not carry it.
-const BuyCreditsFlow = dynamic(() => import("./buy-credits-flow").then((module) => module.BuyCreditsFlow), { ssr: false });
+const BuyCreditsFlow = lazy(() => import("./buy-credits-flow").then((module) => ({ default: module.BuyCreditsFlow })));
 
 export function BuyCreditsButton({
   slug,
@@ -37,7 +37,9 @@ export function BuyCreditsButton({
         Buy credits
       </Button>
       {open ? (
-        <BuyCreditsFlow key={session} open={open} slug={slug} card={card} creditsPerUsd={BigInt(creditsPerUsd)} onClose={close} />
+        <Suspense fallback={null}>
+          <BuyCreditsFlow key={session} open={open} slug={slug} card={card} creditsPerUsd={BigInt(creditsPerUsd)} onClose={close} />
+        </Suspense>
       ) : null}
     </>
   );
