@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
 import { LogoMark } from "./logo";
 import { MobileNav } from "./mobile-nav";
+import { navIcon } from "./nav-icons";
 import { NavLinks, type NavItem } from "./nav-links";
 import { UserMenu, type ShellUser } from "./user-menu";
 import { WorkspaceSwitcher, type SwitcherWorkspace } from "./workspace-switcher";
@@ -13,14 +14,14 @@ import { WorkspaceSwitcher, type SwitcherWorkspace } from "./workspace-switcher"
 export function workspaceNav(slug: string): NavItem[] {
   const base = `/w/${slug}`;
   return [
-    { href: base, label: "Overview", icon: "overview", exact: true },
-    { href: `${base}/usage`, label: "Usage", icon: "usage" },
-    { href: `${base}/invoices`, label: "Invoices", icon: "invoices" },
-    { href: `${base}/plan`, label: "Plan", icon: "plan" },
-    { href: `${base}/credits`, label: "Credits", icon: "credits" },
-    { href: `${base}/packages`, label: "Packages", icon: "packages" },
-    { href: `${base}/api-keys`, label: "API keys", icon: "api-keys" },
-    { href: `${base}/settings`, label: "Settings", icon: "settings" },
+    { href: base, label: "Overview", icon: navIcon("overview"), exact: true },
+    { href: `${base}/usage`, label: "Usage", icon: navIcon("usage") },
+    { href: `${base}/invoices`, label: "Invoices", icon: navIcon("invoices") },
+    { href: `${base}/plan`, label: "Plan", icon: navIcon("plan") },
+    { href: `${base}/credits`, label: "Credits", icon: navIcon("credits") },
+    { href: `${base}/packages`, label: "Packages", icon: navIcon("packages") },
+    { href: `${base}/api-keys`, label: "API keys", icon: navIcon("api-keys") },
+    { href: `${base}/settings`, label: "Settings", icon: navIcon("settings") },
   ];
 }
 

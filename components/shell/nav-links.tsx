@@ -1,41 +1,17 @@
 "use client";
 
-// The side navigation of both shells. Icons are named, not passed, because a
-// server layout cannot hand components to a client component.
-import {
-  Building2,
-  ChartColumn,
-  Coins,
-  KeyRound,
-  LayoutDashboard,
-  Layers,
-  Package,
-  Receipt,
-  Settings,
-  type LucideIcon,
-} from "lucide-react";
+// The side navigation of both shells. The icons come drawn from the server
+// (nav-icons.tsx): this component only marks the current page.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
-
-const icons = {
-  overview: LayoutDashboard,
-  usage: ChartColumn,
-  invoices: Receipt,
-  plan: Layers,
-  credits: Coins,
-  packages: Package,
-  "api-keys": KeyRound,
-  settings: Settings,
-  accounts: Building2,
-} satisfies Record<string, LucideIcon>;
-
-export type NavIcon = keyof typeof icons;
 
 export interface NavItem {
   href: string;
   label: string;
-  icon: NavIcon;
+  /** The icon, drawn by the server (navIcon). */
+  icon: ReactNode;
   /** Active only on this exact path (the Overview is a prefix of every page). */
   exact?: boolean;
 }
@@ -51,7 +27,6 @@ export function NavLinks({ items, label, onNavigate }: { items: NavItem[]; label
     <nav aria-label={label}>
       <ul className="space-y-0.5">
         {items.map((item) => {
-          const Icon = icons[item.icon];
           const active = isActive(pathname, item);
           return (
             <li key={item.href}>
@@ -66,13 +41,7 @@ export function NavLinks({ items, label, onNavigate }: { items: NavItem[]; label
                     : "text-muted-foreground hover:bg-surface-muted hover:text-foreground",
                 )}
               >
-                <Icon
-                  aria-hidden
-                  className={cn(
-                    "size-4 shrink-0",
-                    active ? "text-primary-soft-foreground" : "text-muted-foreground group-hover:text-foreground",
-                  )}
-                />
+                {item.icon}
                 {item.label}
               </Link>
             </li>

@@ -5,10 +5,11 @@ import { Badge } from "@/components/ui/badge";
 import { SkipLink } from "./app-shell";
 import { LogoMark } from "./logo";
 import { MobileNav } from "./mobile-nav";
+import { navIcon } from "./nav-icons";
 import { NavLinks, type NavItem } from "./nav-links";
 import { UserMenu, type ShellUser } from "./user-menu";
 
-const supportNav: NavItem[] = [{ href: "/support", label: "Accounts", icon: "accounts" }];
+const supportNav: NavItem[] = [{ href: "/support", label: "Accounts", icon: navIcon("accounts") }];
 
 export function SupportShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   return (
