@@ -53,8 +53,15 @@ export async function launchChromium(): Promise<Chromium> {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         await exited;
       }
-      // Its helper processes may still be writing to the profile for a moment.
-      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      // Its helper processes may still be writing to the profile for a moment: if it will not go yet,
+      // once more after they have had a few seconds to finish.
+      const remove = () => fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      try {
+        remove();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        remove();
+      }
     })());
   const deadline = Date.now() + 30_000;
   for (;;) {
