@@ -5,15 +5,13 @@
 // refused and how the API answers them (402, code 11100). Pay as you go needs
 // a card on file before flex can be turned on; the server checks it again.
 import { Zap, ZapOff } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useId, useState, useTransition, type ReactNode } from "react";
-import { Alert } from "@/components/ui/alert";
+import { lazy, Suspense, useId, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import { DialogActions, DialogIcon, ModalDialog } from "@/components/ui/modal-dialog";
-import { setFlexEnabledAction } from "./flex-actions";
+
+const FlexConfirm = lazy(() => import("./flex-confirm").then((module) => ({ default: module.FlexConfirm })));
 
 /** The API's answer to a call refused for lack of credits (R9.4), as the customer's code sees it. */
-const REFUSAL = (
+export const REFUSAL = (
   <>
     HTTP <span className="font-mono">402</span> with status code <span className="font-mono">11100</span> (“Insufficient credits”)
   </>
@@ -75,32 +73,8 @@ export function FlexSwitch({
   payAsYouGo: boolean;
 }) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  const router = useRouter();
   const hintId = useId();
   const next = !enabled;
-
-  function close() {
-    if (pending) return;
-    setOpen(false);
-    setError(null);
-  }
-
-  function confirm() {
-    if (pending) return;
-    setError(null);
-    startTransition(async () => {
-      const result = await setFlexEnabledAction(slug, { enabled: next });
-      if (!result.ok) {
-        setError(result.error);
-        return;
-      }
-      setOpen(false);
-      router.refresh();
-    });
-  }
-
   const disabled = next && !canTurnOn;
   return (
     <>
@@ -119,57 +93,11 @@ export function FlexSwitch({
           {payAsYouGo ? "Add a card first: pay as you go bills flex to the card on file." : "Your plan has no flex billing."}
         </p>
       ) : null}
-      <ModalDialog
-        open={open}
-        onClose={close}
-        dismissible={!pending}
-        title={next ? "Turn on flex billing?" : "Turn off flex billing?"}
-        icon={<DialogIcon icon={next ? Zap : ZapOff} tone={next ? "primary" : "warning"} />}
-        description={
-          next
-            ? "Calls keep running after your included, package and prepaid credits are spent."
-            : "Calls stop being billed past your other credits, and are refused instead."
-        }
-      >
-        <ul className="list-disc space-y-1.5 pl-5 text-sm text-foreground/85 text-pretty">
-          {next ? (
-            <>
-              <li>Flex is used only once included, package and prepaid credits are spent.</li>
-              <li>
-                The flex credits of a period are added up and billed on that period’s invoice
-                {payAsYouGo ? ", charged to the card on file" : ""}.
-              </li>
-              <li>You can turn it off again at any time.</li>
-            </>
-          ) : (
-            <>
-              <li>Calls your included, package and prepaid credits cover keep working.</li>
-              <li>A call that would need flex credits is refused with {REFUSAL}. Nothing is charged for a refused call.</li>
-              {flexUsed ? <li>Flex already used this period ({flexUsed}) is still billed on this period’s invoice.</li> : null}
-              <li>You can turn it back on at any time.</li>
-            </>
-          )}
-        </ul>
-        {error ? (
-          <Alert tone="danger" live className="mt-4">
-            {error}
-          </Alert>
-        ) : null}
-        <DialogActions>
-          <Button variant="secondary" onClick={close} disabled={pending}>
-            Cancel
-          </Button>
-          <Button
-            variant={next ? "primary" : "danger"}
-            onClick={confirm}
-            disabled={pending}
-            aria-busy={pending || undefined}
-            data-autofocus
-          >
-            {pending ? "Saving…" : next ? "Turn on flex" : "Turn off flex"}
-          </Button>
-        </DialogActions>
-      </ModalDialog>
+      {open ? (
+        <Suspense fallback={null}>
+          <FlexConfirm slug={slug} next={next} flexUsed={flexUsed} payAsYouGo={payAsYouGo} onClose={() => setOpen(false)} />
+        </Suspense>
+      ) : null}
     </>
   );
 }
