@@ -5,7 +5,7 @@
 // viewers. Viewers get the read-only table (components/billing/members-table).
 // The server actions check all of this again.
 import { Mail, UserPlus } from "lucide-react";
-import { useActionState, useEffect, useRef, useState, useTransition } from "react";
+import { lazy, Suspense, useActionState, useEffect, useRef, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,8 +17,10 @@ import { Label } from "@/components/ui/label";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
-import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
-import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction, type InviteState } from "./member-actions";
+import { changeMemberRoleAction, inviteMemberAction, revokeInvitationAction, type InviteState } from "./member-actions";
+
+// The confirmation to remove a member is fetched when it first opens.
+const RemoveDialog = lazy(() => import("./remove-member-dialog").then((module) => ({ default: module.RemoveDialog })));
 
 export interface ManagedMember {
   userId: string;
@@ -172,13 +174,17 @@ export function ManageMembers({
 
       <InviteForm slug={slug} roles={invitable} />
 
-      <RemoveDialog
-        slug={slug}
-        member={removing}
-        self={removing?.userId === currentUserId}
-        onClose={() => setRemoving(null)}
-        onMessage={setMessage}
-      />
+      {removing ? (
+        <Suspense fallback={null}>
+          <RemoveDialog
+            slug={slug}
+            member={removing}
+            self={removing.userId === currentUserId}
+            onClose={() => setRemoving(null)}
+            onMessage={setMessage}
+          />
+        </Suspense>
+      ) : null}
     </div>
   );
 }
@@ -256,70 +262,6 @@ function WithdrawButton({
     >
       {pending ? "Withdrawing…" : "Withdraw"}
     </Button>
-  );
-}
-
-function RemoveDialog({
-  slug,
-  member,
-  self,
-  onClose,
-  onMessage,
-}: {
-  slug: string;
-  member: ManagedMember | null;
-  self: boolean;
-  onClose: () => void;
-  onMessage: (message: { tone: "danger" | "success"; text: string } | null) => void;
-}) {
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const close = () => {
-    setError(null);
-    onClose();
-  };
-  return (
-    <ModalDialog
-      open={member !== null}
-      onClose={close}
-      dismissible={!pending}
-      alert
-      title={self ? "Leave this workspace?" : `Remove ${member?.name ?? "this member"}?`}
-      description={
-        self
-          ? "You will lose access at once. An owner can invite you again."
-          : `${member?.email ?? "They"} will lose access at once. You can invite them again later.`
-      }
-    >
-      {error ? (
-        <Alert tone="danger" live>
-          {error}
-        </Alert>
-      ) : null}
-      <DialogActions>
-        <Button variant="secondary" onClick={close} disabled={pending} data-autofocus>
-          Cancel
-        </Button>
-        <Button
-          variant="danger"
-          disabled={pending || !member}
-          onClick={() => {
-            if (!member) return;
-            startTransition(async () => {
-              const result = await removeMemberAction(slug, { userId: member.userId });
-              if (!result.ok) {
-                setError(result.error);
-                return;
-              }
-              onMessage({ tone: "success", text: `${member.name} was removed from the workspace.` });
-              close();
-            });
-          }}
-        >
-          {pending ? "Removing…" : self ? "Leave workspace" : "Remove member"}
-        </Button>
-      </DialogActions>
-    </ModalDialog>
   );
 }
 
