@@ -51,6 +51,15 @@ export function ModalDialog({
     }
   }, [open]);
 
+  // A dialog taken off the page while open (the flows that mount it only while open) gets no close event:
+  // focus goes back to its opener all the same.
+  useEffect(() => {
+    const dialog = ref.current;
+    return () => {
+      if (dialog?.open) restoreFocus(opener.current);
+    };
+  }, []);
+
   return (
     <dialog
       ref={ref}
