@@ -5,7 +5,7 @@
 // focus goes back to the element that opened it. The content mounts only
 // while it is open, so closing it forgets whatever it held (a key's secret).
 import { X, type LucideIcon } from "lucide-react";
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
@@ -147,31 +147,4 @@ export function SummaryRow({ term, children }: { term: string; children: ReactNo
       <dd className="text-right">{children}</dd>
     </div>
   );
-}
-
-/**
- * The state of a button that opens a dialog: whether it is open, a session
- * number that changes with each closing (the dialog's `key`, so every
- * opening starts fresh — a new amount, a new request id, a secret
- * forgotten), and a ref for the button, which gets the focus back on close.
- */
-export function useDialogSession() {
-  const [open, setOpen] = useState(false);
-  const [session, setSession] = useState(0);
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const refocusTrigger = useRef(false);
-
-  useEffect(() => {
-    if (open || !refocusTrigger.current) return;
-    refocusTrigger.current = false;
-    triggerRef.current?.focus();
-  }, [open]);
-
-  const close = useCallback(() => {
-    refocusTrigger.current = true;
-    setOpen(false);
-    setSession((value) => value + 1);
-  }, []);
-  const show = useCallback(() => setOpen(true), []);
-  return { open, session, triggerRef, show, close };
 }

@@ -9,7 +9,7 @@
 import { Plus } from "lucide-react";
 import { lazy, Suspense } from "react";
 import { Button } from "@/components/ui/button";
-import { useDialogSession } from "@/components/ui/modal-dialog";
+import { useDialogSession } from "@/components/ui/dialog-session";
 
 const CreateKeyFlow = lazy(() => import("./create-key-flow").then((module) => ({ default: module.CreateKeyFlow })));
 

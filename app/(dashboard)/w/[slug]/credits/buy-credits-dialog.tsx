@@ -8,7 +8,7 @@
 import { Plus } from "lucide-react";
 import { lazy, Suspense } from "react";
 import { Button } from "@/components/ui/button";
-import { useDialogSession } from "@/components/ui/modal-dialog";
+import { useDialogSession } from "@/components/ui/dialog-session";
 import type { CardSummary } from "./card-format";
 
 // The dialog's code is fetched when it first opens: the page's first load does not carry it.
