@@ -14,7 +14,7 @@ import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import { formatCount } from "@/lib/money";
 import { saveAutoTopUpAction } from "./actions";
-import { ThisMonth, type AutoTopUpRow, type AutoTopUpSettingsView } from "./auto-top-up-dialog";
+import { ThisMonth, type AutoTopUpRow, type AutoTopUpSettingsView } from "./auto-top-up-month";
 import { cardLabel, type CardSummary } from "./card-format";
 import { AddCardButton } from "./card-on-file";
 import { centsToField, parseDollars } from "./money-input";

@@ -23,10 +23,11 @@ import { creditsToCents, formatCents, formatCount } from "@/lib/money";
 import { paymentGateway } from "@/lib/payments";
 import { autoTopUpsThisMonth } from "@/lib/payments/auto-top-up";
 import { saveCardFromSetupSession } from "@/lib/payments/cards";
-import { AutoTopUpButton, ThisMonth, type AutoTopUpRow } from "./auto-top-up-dialog";
+import { AutoTopUpButton } from "./auto-top-up-dialog";
+import { ThisMonth, type AutoTopUpRow } from "./auto-top-up-month";
 import { BuyCreditsButton } from "./buy-credits-dialog";
 import { cardExpired, cardLabel } from "./card-format";
-import { CardOnFile } from "./card-on-file";
+import { CardOnFile } from "./card-on-file-view";
 import { FlexExplanation, FlexSwitch } from "./flex-switch";
 import { PageNotice } from "./page-notice";
 
