@@ -1,22 +1,32 @@
 "use client";
 
-// The members section for people who manage members: owners change roles,
-// remove members and invite anyone; billing admins invite billing admins and
-// viewers. Viewers get the read-only table (components/billing/members-table).
+// The members section's controls for people who manage members (the tables
+// are drawn on the server, members-section.tsx): owners change roles, remove
+// members and invite anyone; billing admins invite billing admins and viewers.
 // The server actions check all of this again.
-import { Mail, UserPlus } from "lucide-react";
-import { lazy, Suspense, useActionState, useEffect, useRef, useState, useTransition } from "react";
+import {
+  createContext,
+  lazy,
+  Suspense,
+  useActionState,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useTransition,
+  type ReactNode,
+} from "react";
 import { Alert } from "@/components/ui/alert";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { FieldError } from "@/components/ui/field-error";
 import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { TextField } from "@/components/ui/text-field";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
+import { ROLES } from "./member-roles";
 import { changeMemberRoleAction, inviteMemberAction, revokeInvitationAction, type InviteState } from "./member-actions";
 
 // The confirmation to remove a member is fetched when it first opens.
@@ -37,8 +47,6 @@ export interface OpenInvitation {
   expires: string;
 }
 
-const ROLES: WorkspaceRole[] = ["OWNER", "BILLING_ADMIN", "VIEWER"];
-const roleTones: Record<WorkspaceRole, BadgeTone> = { OWNER: "primary", BILLING_ADMIN: "info", VIEWER: "neutral" };
 const roleHints: Record<WorkspaceRole, string> = {
   OWNER: "Everything, including members.",
   BILLING_ADMIN: "Plan, credits, packages and API keys.",
@@ -46,147 +54,78 @@ const roleHints: Record<WorkspaceRole, string> = {
 };
 const selectClassName = cn(inputClassName, "h-9 w-auto min-w-[8.5rem] pr-8");
 
-export function ManageMembers({
-  slug,
-  members,
-  invitations,
-  currentUserId,
-  viewerRole,
-}: {
-  slug: string;
-  members: ManagedMember[];
-  invitations: OpenInvitation[];
-  currentUserId: string;
-  viewerRole: WorkspaceRole;
-}) {
-  const isOwner = viewerRole === "OWNER";
-  const [message, setMessage] = useState<{ tone: "danger" | "success"; text: string } | null>(null);
+type Message = { tone: "danger" | "success"; text: string } | null;
+
+interface MembersState {
+  setMessage: (message: Message) => void;
+  remove: (member: ManagedMember) => void;
+}
+
+const MembersContext = createContext<MembersState | null>(null);
+
+function useMembers(): MembersState {
+  const state = useContext(MembersContext);
+  if (!state) throw new Error("A member control outside MembersArea");
+  return state;
+}
+
+/** The members section's shared state: the message above the tables and the member being removed. */
+export function MembersArea({ slug, currentUserId, children }: { slug: string; currentUserId: string; children: ReactNode }) {
+  const [message, setMessage] = useState<Message>(null);
   const [removing, setRemoving] = useState<ManagedMember | null>(null);
-  const invitable = isOwner ? ROLES : ROLES.filter((role) => role !== "OWNER");
-
-  return (
-    <div className="space-y-5">
-      {message ? (
-        <Alert tone={message.tone} live>
-          {message.text}
-        </Alert>
-      ) : null}
-
-      <Table label="Members">
-        <THead>
-          <tr>
-            <Th>Member</Th>
-            <Th>Role</Th>
-            <Th className="hidden sm:table-cell">Member since</Th>
-            {isOwner ? (
-              <Th className="hidden sm:table-cell">
-                <span className="sr-only">Actions</span>
-              </Th>
-            ) : null}
-          </tr>
-        </THead>
-        <TBody>
-          {members.map((member) => (
-            <Tr key={member.userId}>
-              <Td>
-                <span className="font-medium">{member.name}</span>
-                {member.userId === currentUserId ? <span className="ml-2 text-xs text-muted-foreground">(you)</span> : null}
-                <span className="block break-all text-[13px] text-muted-foreground">{member.email}</span>
-              </Td>
-              <Td>
-                {isOwner ? (
-                  <div className="flex flex-col items-start gap-1">
-                    <RoleSelect key={`${member.userId}:${member.role}`} slug={slug} member={member} onMessage={setMessage} />
-                    {/* On a phone the remove button sits under the role; the last column is hidden. */}
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      className="-ml-2 sm:hidden"
-                      aria-label={`Remove ${member.name}`}
-                      onClick={() => {
-                        setMessage(null);
-                        setRemoving(member);
-                      }}
-                    >
-                      {member.userId === currentUserId ? "Leave" : "Remove"}
-                    </Button>
-                  </div>
-                ) : (
-                  <Badge tone={roleTones[member.role]}>{roleLabels[member.role]}</Badge>
-                )}
-              </Td>
-              <Td className="hidden whitespace-nowrap text-muted-foreground sm:table-cell">{member.since}</Td>
-              {isOwner ? (
-                <Td className="hidden text-right sm:table-cell">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Remove ${member.name}`}
-                    onClick={() => {
-                      setMessage(null);
-                      setRemoving(member);
-                    }}
-                  >
-                    {member.userId === currentUserId ? "Leave" : "Remove"}
-                  </Button>
-                </Td>
-              ) : null}
-            </Tr>
-          ))}
-        </TBody>
-      </Table>
-
-      {invitations.length > 0 ? (
-        <Table label="Open invitations">
-          <THead>
-            <tr>
-              <Th>Invited</Th>
-              <Th className="hidden sm:table-cell">Role</Th>
-              <Th className="hidden sm:table-cell">Link works until</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </THead>
-          <TBody>
-            {invitations.map((invitation) => (
-              <Tr key={invitation.id}>
-                <Td>
-                  <span className="block break-all font-medium">{invitation.email}</span>
-                  <span className="block text-[13px] text-muted-foreground sm:hidden">
-                    {roleLabels[invitation.role]} · link works until {invitation.expires}
-                  </span>
-                </Td>
-                <Td className="hidden sm:table-cell">
-                  <Badge tone={roleTones[invitation.role]}>{roleLabels[invitation.role]}</Badge>
-                </Td>
-                <Td className="hidden whitespace-nowrap text-muted-foreground sm:table-cell">{invitation.expires}</Td>
-                <Td className="text-right">
-                  {invitable.includes(invitation.role) ? (
-                    <WithdrawButton slug={slug} invitation={invitation} onMessage={setMessage} />
-                  ) : null}
-                </Td>
-              </Tr>
-            ))}
-          </TBody>
-        </Table>
-      ) : null}
-
-      <InviteForm slug={slug} roles={invitable} />
-
-      {removing ? (
-        <Suspense fallback={null}>
-          <RemoveDialog
-            slug={slug}
-            member={removing}
-            self={removing.userId === currentUserId}
-            onClose={() => setRemoving(null)}
-            onMessage={setMessage}
-          />
-        </Suspense>
-      ) : null}
-    </div>
+  const state = useMemo<MembersState>(
+    () => ({
+      setMessage,
+      remove: (member) => {
+        setMessage(null);
+        setRemoving(member);
+      },
+    }),
+    [],
   );
+  return (
+    <MembersContext.Provider value={state}>
+      <div className="space-y-5">
+        {message ? (
+          <Alert tone={message.tone} live>
+            {message.text}
+          </Alert>
+        ) : null}
+        {children}
+        {removing ? (
+          <Suspense fallback={null}>
+            <RemoveDialog
+              slug={slug}
+              member={removing}
+              self={removing.userId === currentUserId}
+              onClose={() => setRemoving(null)}
+              onMessage={setMessage}
+            />
+          </Suspense>
+        ) : null}
+      </div>
+    </MembersContext.Provider>
+  );
+}
+
+/** "Remove" (or "Leave", for oneself) on a member's row. */
+export function RemoveMemberButton({ member, self, className }: { member: ManagedMember; self: boolean; className?: string }) {
+  const { remove } = useMembers();
+  return (
+    <Button variant="ghost" size="sm" className={className} aria-label={`Remove ${member.name}`} onClick={() => remove(member)}>
+      {self ? "Leave" : "Remove"}
+    </Button>
+  );
+}
+
+export function MemberRoleSelect({ slug, member }: { slug: string; member: ManagedMember }) {
+  const { setMessage } = useMembers();
+  return <RoleSelect slug={slug} member={member} onMessage={setMessage} />;
+}
+
+export function WithdrawInvitationButton({ slug, invitation }: { slug: string; invitation: OpenInvitation }) {
+  const { setMessage } = useMembers();
+  return <WithdrawButton slug={slug} invitation={invitation} onMessage={setMessage} />;
 }
 
 function RoleSelect({
@@ -265,7 +204,16 @@ function WithdrawButton({
   );
 }
 
-function InviteForm({ slug, roles }: { slug: string; roles: WorkspaceRole[] }) {
+export function InviteForm({
+  slug,
+  roles,
+  icons,
+}: {
+  slug: string;
+  roles: WorkspaceRole[];
+  /** The card's and the send button's icons, drawn by the server. */
+  icons: { title: ReactNode; send: ReactNode };
+}) {
   const [state, formAction, pending] = useActionState<InviteState, FormData>(inviteMemberAction, null);
   const formRef = useRef<HTMLFormElement>(null);
   const failure = state && !state.ok ? state : null;
@@ -278,7 +226,7 @@ function InviteForm({ slug, roles }: { slug: string; roles: WorkspaceRole[] }) {
     <Card>
       <CardHeader>
         <CardTitle as="h3" className="flex items-center gap-2">
-          <UserPlus aria-hidden className="size-4 text-muted-foreground" />
+          {icons.title}
           Invite member
         </CardTitle>
       </CardHeader>
@@ -326,7 +274,7 @@ function InviteForm({ slug, roles }: { slug: string; roles: WorkspaceRole[] }) {
           </p>
           <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
             <Button type="submit" disabled={pending}>
-              <Mail aria-hidden />
+              {icons.send}
               {pending ? "Sending…" : "Send invitation"}
             </Button>
             <p role="status" className="text-[13px]">

@@ -16,8 +16,8 @@ import { listOpenInvitations } from "@/lib/db/invitations";
 import { noticePreferences } from "@/lib/db/notices";
 import { getBillingSettings, listMembers } from "@/lib/db/queries/dashboard";
 import { formatCents } from "@/lib/money";
-import { ManageMembers } from "./members";
-import { NotificationSettings } from "./notification-settings";
+import { ManageMembers } from "./members-section";
+import { NotificationSettings } from "./notification-section";
 import { WorkspaceNameForm } from "./workspace-name-form";
 
 export const metadata: Metadata = { title: "Settings" };
