@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
 import { LogoMark } from "./logo";
 import { MobileNav } from "./mobile-nav";
-import { navIcon } from "./nav-icons";
+import { drawerIcons, navIcon } from "./nav-icons";
 import { NavLinks, type NavItem } from "./nav-links";
 import { UserMenu, type ShellUser } from "./user-menu";
 import { WorkspaceSwitcher, type SwitcherWorkspace } from "./workspace-switcher";
@@ -63,7 +63,7 @@ export function AppShell({
       <SkipLink />
       <header className="sticky top-0 z-40 border-b border-border bg-background/85 backdrop-blur supports-[backdrop-filter]:bg-background/70">
         <div className="flex h-14 items-center gap-2 px-3 sm:px-5">
-          <MobileNav items={nav} label="Workspace" footer={<RoleNote role={role} />} />
+          <MobileNav items={nav} label="Workspace" footer={<RoleNote role={role} />} icons={drawerIcons} />
           <Link href={`/w/${workspace.slug}`} className="flex items-center gap-2 rounded-lg p-1" aria-label="Meterdesk home">
             <LogoMark />
             <span className="hidden text-[15px] font-semibold tracking-tight sm:inline">Meterdesk</span>

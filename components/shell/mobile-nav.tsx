@@ -1,14 +1,24 @@
 "use client";
 
 // Below the md breakpoint the side navigation folds into a drawer behind a menu button.
-import { Menu, X } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { Button } from "@/components/ui/button";
 import { NavLinks, type NavItem } from "./nav-links";
 
-export function MobileNav({ items, label, footer }: { items: NavItem[]; label: string; footer?: ReactNode }) {
+export function MobileNav({
+  items,
+  label,
+  footer,
+  icons,
+}: {
+  items: NavItem[];
+  label: string;
+  footer?: ReactNode;
+  /** The open and close icons, drawn by the server (drawerIcons in nav-icons.tsx). */
+  icons: { open: ReactNode; close: ReactNode };
+}) {
   const [open, setOpen] = useState(false);
   const drawerId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -45,7 +55,7 @@ export function MobileNav({ items, label, footer }: { items: NavItem[]; label: s
         aria-controls={open ? drawerId : undefined}
         onClick={() => setOpen(true)}
       >
-        <Menu aria-hidden />
+        {icons.open}
       </Button>
       {/* Portalled: the header's backdrop-filter would otherwise contain the fixed overlay. */}
       {open
@@ -61,7 +71,7 @@ export function MobileNav({ items, label, footer }: { items: NavItem[]; label: s
               <div className="absolute inset-y-0 left-0 flex w-72 max-w-[85vw] flex-col border-r border-border bg-surface p-4 shadow-popover">
                 <div className="mb-4 flex justify-end">
                   <Button ref={closeRef} variant="ghost" size="icon" aria-label="Close navigation" onClick={() => setOpen(false)}>
-                    <X aria-hidden />
+                    {icons.close}
                   </Button>
                 </div>
                 <NavLinks items={items} label={label} onNavigate={() => setOpen(false)} />

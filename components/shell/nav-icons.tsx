@@ -1,7 +1,7 @@
-// The side navigation's icons, drawn on the server and handed to the
-// navigation (a client component) as elements, so that the browser loads no
-// icon code for them. The link's state colours them: muted, the text colour on
-// hover, the accent on the current page.
+// The shell's icons, drawn on the server and handed to its client components
+// (the navigation, the phone drawer, the theme choice) as elements, so that
+// the browser loads no icon code for them. A navigation link's state colours
+// its icon: muted, the text colour on hover, the accent on the current page.
 import {
   Building2,
   ChartColumn,
@@ -9,9 +9,14 @@ import {
   KeyRound,
   LayoutDashboard,
   Layers,
+  Menu,
+  Monitor,
+  Moon,
   Package,
   Receipt,
   Settings,
+  Sun,
+  X,
   type LucideIcon,
 } from "lucide-react";
 
@@ -38,3 +43,13 @@ export function navIcon(name: NavIconName) {
     />
   );
 }
+
+/** The phone drawer's open and close icons (MobileNav). */
+export const drawerIcons = { open: <Menu aria-hidden />, close: <X aria-hidden /> };
+
+/** The theme choices' icons (ThemeMenuGroup). */
+export const themeIcons = {
+  light: <Sun aria-hidden className="size-3.5" />,
+  dark: <Moon aria-hidden className="size-3.5" />,
+  system: <Monitor aria-hidden className="size-3.5" />,
+};

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { SkipLink } from "./app-shell";
 import { LogoMark } from "./logo";
 import { MobileNav } from "./mobile-nav";
-import { navIcon } from "./nav-icons";
+import { drawerIcons, navIcon } from "./nav-icons";
 import { NavLinks, type NavItem } from "./nav-links";
 import { UserMenu, type ShellUser } from "./user-menu";
 
@@ -17,7 +17,7 @@ export function SupportShell({ user, children }: { user: ShellUser; children: Re
       <SkipLink />
       <header className="sticky top-0 z-40 border-b border-border bg-background/85 backdrop-blur supports-[backdrop-filter]:bg-background/70">
         <div className="flex h-14 items-center gap-3 px-3 sm:px-5">
-          <MobileNav items={supportNav} label="Support" />
+          <MobileNav items={supportNav} label="Support" icons={drawerIcons} />
           <Link href="/support" className="flex items-center gap-2.5 rounded-lg p-1">
             <LogoMark />
             <span className="text-[15px] font-semibold tracking-tight">Support console</span>

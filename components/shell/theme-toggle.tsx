@@ -1,15 +1,14 @@
 "use client";
 
 // Light / Dark / System as menu radio items (the theme lives in the account menu).
-import { Monitor, Moon, Sun } from "lucide-react";
-import { useId, useSyncExternalStore } from "react";
+import { useId, useSyncExternalStore, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { THEME_CHANGE_EVENT, THEME_STORAGE_KEY, applyThemePreference, readThemePreference, type ThemePreference } from "./theme";
 
-const options: { value: ThemePreference; label: string; icon: typeof Sun }[] = [
-  { value: "light", label: "Light", icon: Sun },
-  { value: "dark", label: "Dark", icon: Moon },
-  { value: "system", label: "System", icon: Monitor },
+const options: { value: ThemePreference; label: string }[] = [
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+  { value: "system", label: "System" },
 ];
 
 function subscribe(onChange: () => void): () => void {
@@ -28,7 +27,8 @@ export function useThemePreference(): ThemePreference {
   return useSyncExternalStore(subscribe, readThemePreference, () => "system" as const);
 }
 
-export function ThemeMenuGroup() {
+/** `icons`: one per choice, drawn by the server (themeIcons in nav-icons.tsx). */
+export function ThemeMenuGroup({ icons }: { icons: Record<ThemePreference, ReactNode> }) {
   const preference = useThemePreference();
   const labelId = useId();
   return (
@@ -37,7 +37,7 @@ export function ThemeMenuGroup() {
         Theme
       </p>
       <div className="grid grid-cols-3 gap-1 rounded-lg bg-surface-muted p-1">
-        {options.map(({ value, label, icon: Icon }) => {
+        {options.map(({ value, label }) => {
           const checked = preference === value;
           return (
             <button
@@ -53,7 +53,7 @@ export function ThemeMenuGroup() {
                 checked ? "bg-surface text-foreground shadow-card" : "text-muted-foreground hover:text-foreground",
               )}
             >
-              <Icon aria-hidden className="size-3.5" />
+              {icons[value]}
               {label}
             </button>
           );

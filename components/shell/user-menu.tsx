@@ -1,10 +1,10 @@
-"use client";
-
 // The account menu: who is signed in, the theme, the support console for staff, sign out.
 import { LifeBuoy, LogOut } from "lucide-react";
 import Link from "next/link";
 import { signOutAction } from "@/lib/auth/sign-out";
-import { Dropdown, DropdownSeparator, dropdownItemClassName } from "@/components/ui/dropdown";
+import { Dropdown } from "@/components/ui/dropdown";
+import { DropdownSeparator, dropdownItemClassName } from "@/components/ui/dropdown-items";
+import { themeIcons } from "./nav-icons";
 import { ThemeMenuGroup } from "./theme-toggle";
 
 export interface ShellUser {
@@ -50,7 +50,7 @@ export function UserMenu({ user, showSupportLink = true }: { user: ShellUser; sh
         </>
       }
     >
-      <ThemeMenuGroup />
+      <ThemeMenuGroup icons={themeIcons} />
       <DropdownSeparator />
       {showSupportLink && user.staffRole ? (
         <Link href="/support" role="menuitem" tabIndex={-1} className={dropdownItemClassName}>

@@ -1,10 +1,9 @@
-"use client";
-
 // Switch between the workspaces the user belongs to.
 import { Check, ChevronsUpDown } from "lucide-react";
 import Link from "next/link";
 import { cn } from "@/components/ui/cn";
-import { Dropdown, dropdownItemClassName } from "@/components/ui/dropdown";
+import { Dropdown } from "@/components/ui/dropdown";
+import { dropdownItemClassName } from "@/components/ui/dropdown-items";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
 
 export interface SwitcherWorkspace {

@@ -4,7 +4,8 @@
 // are role="menuitem" links and buttons (or "menuitemradio"). Arrow keys,
 // Home and End move between items; Escape closes and returns focus; Tab or a
 // click outside closes. An optional header (e.g. who is signed in) sits above
-// the menu, outside it.
+// the menu, outside it. The items' look is in dropdown-items.tsx, usable from
+// server components (a menu's content can be drawn on the server).
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { cn } from "./cn";
@@ -142,13 +143,4 @@ export function Dropdown({
 
 function menuItems(menu: HTMLElement | null): HTMLElement[] {
   return Array.from(menu?.querySelectorAll<HTMLElement>(ITEM) ?? []).filter((item) => !item.hasAttribute("disabled"));
-}
-
-/** Class for a menu item (a link or button with role="menuitem"). */
-export const dropdownItemClassName =
-  "flex w-full items-center gap-2.5 rounded-lg px-2.5 py-2 text-left text-sm text-foreground transition-colors " +
-  "hover:bg-surface-muted focus-visible:bg-surface-muted focus-visible:outline-offset-0 [&_svg]:size-4 [&_svg]:shrink-0 [&_svg]:text-muted-foreground";
-
-export function DropdownSeparator() {
-  return <div role="separator" className="-mx-1.5 my-1.5 h-px bg-border" />;
 }
