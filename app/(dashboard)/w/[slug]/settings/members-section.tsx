@@ -3,6 +3,7 @@
 // (members.tsx) as the only code the browser loads for it.
 import { Mail, UserPlus } from "lucide-react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { roleLabels, type WorkspaceRole } from "@/lib/auth/roles";
 import {
@@ -113,11 +114,17 @@ export function ManageMembers({
         </Table>
       ) : null}
 
-      <InviteForm
-        slug={slug}
-        roles={invitable}
-        icons={{ title: <UserPlus aria-hidden className="size-4 text-muted-foreground" />, send: <Mail aria-hidden /> }}
-      />
+      <Card>
+        <CardHeader>
+          <CardTitle as="h3" className="flex items-center gap-2">
+            <UserPlus aria-hidden className="size-4 text-muted-foreground" />
+            Invite member
+          </CardTitle>
+        </CardHeader>
+        <CardContent>
+          <InviteForm slug={slug} roles={invitable} sendIcon={<Mail aria-hidden />} />
+        </CardContent>
+      </Card>
     </MembersArea>
   );
 }

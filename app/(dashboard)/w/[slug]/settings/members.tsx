@@ -19,7 +19,6 @@ import {
 } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { FieldError } from "@/components/ui/field-error";
 import { inputClassName } from "@/components/ui/input";
@@ -207,12 +206,12 @@ function WithdrawButton({
 export function InviteForm({
   slug,
   roles,
-  icons,
+  sendIcon,
 }: {
   slug: string;
   roles: WorkspaceRole[];
-  /** The card's and the send button's icons, drawn by the server. */
-  icons: { title: ReactNode; send: ReactNode };
+  /** The send button's icon, drawn by the server. */
+  sendIcon: ReactNode;
 }) {
   const [state, formAction, pending] = useActionState<InviteState, FormData>(inviteMemberAction, null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -223,70 +222,60 @@ export function InviteForm({
   const emailErrors = failure?.fieldErrors?.email;
   const roleErrors = failure?.fieldErrors?.role;
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle as="h3" className="flex items-center gap-2">
-          {icons.title}
-          Invite member
-        </CardTitle>
-      </CardHeader>
-      <CardContent>
-        <form ref={formRef} action={formAction} aria-label="Invite member" noValidate className="space-y-4">
-          <input type="hidden" name="slug" value={slug} />
-          <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_14rem]">
-            <TextField
-              label="Email"
-              name="email"
-              type="email"
-              autoComplete="off"
-              required
-              errors={emailErrors}
-              placeholder="teammate@company.com"
-            />
-            <div className="space-y-1.5">
-              <Label htmlFor="invite-role">Role</Label>
-              <select
-                id="invite-role"
-                name="role"
-                defaultValue="VIEWER"
-                className={cn(inputClassName, "pr-8")}
-                aria-invalid={roleErrors ? true : undefined}
-                aria-describedby={roleErrors ? "invite-role-error" : "invite-role-hint"}
-              >
-                {roles.map((role) => (
-                  <option key={role} value={role}>
-                    {roleLabels[role]}
-                  </option>
-                ))}
-              </select>
-              <FieldError id="invite-role-error" errors={roleErrors} />
-            </div>
-          </div>
-          <ul id="invite-role-hint" className="space-y-0.5 text-[13px] text-muted-foreground">
+    <form ref={formRef} action={formAction} aria-label="Invite member" noValidate className="space-y-4">
+      <input type="hidden" name="slug" value={slug} />
+      <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_14rem]">
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          required
+          errors={emailErrors}
+          placeholder="teammate@company.com"
+        />
+        <div className="space-y-1.5">
+          <Label htmlFor="invite-role">Role</Label>
+          <select
+            id="invite-role"
+            name="role"
+            defaultValue="VIEWER"
+            className={cn(inputClassName, "pr-8")}
+            aria-invalid={roleErrors ? true : undefined}
+            aria-describedby={roleErrors ? "invite-role-error" : "invite-role-hint"}
+          >
             {roles.map((role) => (
-              <li key={role}>
-                <span className="font-medium text-foreground">{roleLabels[role]}:</span> {roleHints[role]}
-              </li>
+              <option key={role} value={role}>
+                {roleLabels[role]}
+              </option>
             ))}
-          </ul>
-          <p className="text-[13px] text-muted-foreground">
-            We email them a link that works once, for 7 days. They sign in or create an account with that address to join.
-          </p>
-          <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
-            <Button type="submit" disabled={pending}>
-              {icons.send}
-              {pending ? "Sending…" : "Send invitation"}
-            </Button>
-            <p role="status" className="text-[13px]">
-              {state?.ok ? (
-                <span className="text-success">Invitation sent to {state.data.email}.</span>
-              ) : failure && !emailErrors && !roleErrors ? (
-                <span className="text-danger">{failure.error}</span>
-              ) : null}
-            </p>
-          </div>
-        </form>
-      </CardContent>
-    </Card>
+          </select>
+          <FieldError id="invite-role-error" errors={roleErrors} />
+        </div>
+      </div>
+      <ul id="invite-role-hint" className="space-y-0.5 text-[13px] text-muted-foreground">
+        {roles.map((role) => (
+          <li key={role}>
+            <span className="font-medium text-foreground">{roleLabels[role]}:</span> {roleHints[role]}
+          </li>
+        ))}
+      </ul>
+      <p className="text-[13px] text-muted-foreground">
+        We email them a link that works once, for 7 days. They sign in or create an account with that address to join.
+      </p>
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
+        <Button type="submit" disabled={pending}>
+          {sendIcon}
+          {pending ? "Sending…" : "Send invitation"}
+        </Button>
+        <p role="status" className="text-[13px]">
+          {state?.ok ? (
+            <span className="text-success">Invitation sent to {state.data.email}.</span>
+          ) : failure && !emailErrors && !roleErrors ? (
+            <span className="text-danger">{failure.error}</span>
+          ) : null}
+        </p>
+      </div>
+    </form>
   );
 }
