@@ -40,8 +40,8 @@ export async function loadForecast(prisma: PrismaClient, workspaceId: string, no
       sql`SELECT to_char(r.hour, 'YYYY-MM-DD') AS day, r."operationTypeId"::text AS "typeId", sum(r.operations)::text AS operations
             FROM "UsageRollupHourly" r
            WHERE r."workspaceId" = ${workspaceId}::uuid
-             AND r.hour >= ${since.toISOString().slice(0, 23)}::timestamp
-             AND r.hour < ${new Date(today).toISOString().slice(0, 23)}::timestamp
+             AND r.hour >= ${since.toISOString()}::timestamp
+             AND r.hour < ${new Date(today).toISOString()}::timestamp
            GROUP BY 1, 2`,
     ),
     prisma.usageRollupHourly.findFirst({ where: { workspaceId }, orderBy: { hour: "asc" }, select: { hour: true } }),

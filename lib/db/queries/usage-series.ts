@@ -41,9 +41,6 @@ const zeroSources = (): Record<CreditSource, bigint> => ({ included: 0n, package
 const asStrings = <K extends string>(values: Record<K, bigint>) =>
   Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)])) as Record<K, string>;
 
-/** PostgreSQL's timestamp without zone holds UTC here: an instant as the text it compares with. */
-const timestampText = (at: Date) => at.toISOString().slice(0, 23);
-
 interface BucketRow {
   bucket: number;
   typeId: string;
@@ -61,7 +58,7 @@ export async function getUsageSeries(db: Reader, workspaceId: string, range: Usa
     listOperationTypes(db),
     run<BucketRow>(
       prismaQueryable(db as Tx),
-      sql`SELECT width_bucket(r.hour, ${pgArray(range.buckets.map(timestampText))}::timestamp[]) - 1 AS bucket,
+      sql`SELECT width_bucket(r.hour, ${pgArray(range.buckets.map((start) => start.toISOString()))}::timestamp[]) - 1 AS bucket,
                  r."operationTypeId"::text AS "typeId",
                  sum(r.operations)::text AS operations,
                  sum(r."includedCredits")::text AS included,
@@ -70,8 +67,8 @@ export async function getUsageSeries(db: Reader, workspaceId: string, range: Usa
                  sum(r."flexCredits")::text AS flex
             FROM "UsageRollupHourly" r
            WHERE r."workspaceId" = ${workspaceId}::uuid
-             AND r.hour >= ${timestampText(range.start)}::timestamp
-             AND r.hour < ${timestampText(range.end)}::timestamp
+             AND r.hour >= ${range.start.toISOString()}::timestamp
+             AND r.hour < ${range.end.toISOString()}::timestamp
            GROUP BY 1, 2`,
     ),
   ]);
