@@ -18,6 +18,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { periodEnd } from "@/lib/billing/periods";
 import { createBenchDatabase, loadCatalogFile, seedWorkspaces, type SeededWorkspaces } from "./lib/bench-database";
 import { describePhase, runDebitPhase, type PhaseResult } from "./lib/bench-load";
+import { countFlag, flagValue } from "./lib/flags";
 
 const CREDITS_PER_USD = 2_000_000n;
 const WORKSPACES = 10_000;
@@ -41,17 +42,8 @@ interface Settings {
 }
 
 function parseSettings(args: string[]): Settings {
-  const value = (flag: string) => {
-    const index = args.indexOf(flag);
-    return index === -1 ? undefined : args[index + 1];
-  };
-  const count = (flag: string, fallback: number) => {
-    const raw = value(flag);
-    if (raw === undefined) return fallback;
-    const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} needs a whole number ≥ 1, not ${raw}`);
-    return parsed;
-  };
+  const value = (flag: string) => flagValue(args, flag);
+  const count = (flag: string, fallback: number) => countFlag(args, flag, fallback);
   return {
     server: value("--server") ?? "postgresql://postgres@127.0.0.1:5432/postgres",
     callers: count("--callers", 64),

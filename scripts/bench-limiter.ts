@@ -9,20 +9,16 @@
 import Redis from "ioredis";
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "@/lib/rate-limit/limiter";
 import { measureLimiterOverhead } from "@/lib/rate-limit/measure";
+import { flagValue } from "./lib/flags";
 
 const TARGETS = { memoryP99Ms: 1, redisP99Ms: 2 };
-
-function option(args: string[], flag: string): string | undefined {
-  const index = args.indexOf(flag);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 const round3 = (value: number) => Math.round(value * 1_000) / 1_000;
 
 async function main() {
   const args = process.argv.slice(2);
-  const redisUrl = option(args, "--redis") ?? "redis://127.0.0.1:6379";
-  const n = Number(option(args, "--n") ?? 20_000);
+  const redisUrl = flagValue(args, "--redis") ?? "redis://127.0.0.1:6379";
+  const n = Number(flagValue(args, "--n") ?? 20_000);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n needs a whole number ≥ 1, not ${n}`);
 
   const memory = new MemoryRateLimiter();

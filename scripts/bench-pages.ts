@@ -35,6 +35,7 @@ import { seedDemo } from "@/lib/db/seed/demo";
 import { localDate } from "@/lib/usage/range";
 import { createScratchDatabase, SERVER_ENTRY, startAppServer, type AppServer } from "./lib/app-server";
 import { FirstLoadMeter } from "./lib/first-load-js";
+import { countFlag, flagValue } from "./lib/flags";
 import { launchChromium, medianRun, runLighthouse, type Chromium, type LighthouseRun } from "./lib/lighthouse-runs";
 import { closedLoopLoad, figuresByPage, openModelLoad, type PageRequest } from "./lib/page-load";
 import { prepareDatabase } from "./lib/provision";
@@ -59,17 +60,8 @@ interface Settings {
 }
 
 function parseSettings(args: string[]): Settings {
-  const value = (flag: string) => {
-    const index = args.indexOf(flag);
-    return index === -1 ? undefined : args[index + 1];
-  };
-  const count = (flag: string, fallback: number) => {
-    const raw = value(flag);
-    if (raw === undefined) return fallback;
-    const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} needs a whole number ≥ 1, not ${raw}`);
-    return parsed;
-  };
+  const value = (flag: string) => flagValue(args, flag);
+  const count = (flag: string, fallback: number) => countFlag(args, flag, fallback);
   const port = value("--port");
   return {
     build: !args.includes("--no-build") && process.env.BENCH_SKIP_BUILD !== "1",
