@@ -1,16 +1,19 @@
 // Root layout: document, fonts, theme before first paint.
 //
-// Inter's Latin letters through next/font, which preloads the file with the
-// page (the text is painted once, in Inter, sooner) and sizes the fallback to
-// match; the other scripts (Cyrillic, Greek, Vietnamese, Latin Extended) from
-// the same package's own faces, fetched only when a page shows them.
+// Inter's Latin letters through next/font (self-hosted under a hashed name),
+// not preloaded: a first visit paints in a metric-matched fallback and fetches
+// Inter once the page has loaded (components/shell/fonts.ts); the other
+// scripts (Cyrillic, Greek, Vietnamese, Latin Extended) from the same
+// package's own faces, fetched only when a page shows them.
 import "@fontsource-variable/inter";
 import "./globals.css";
 import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { ThemeScript } from "@/components/shell/theme-script";
+import { fontsInitScript } from "@/components/shell/fonts";
+import { HeadScripts, type HeadScript } from "@/components/shell/head-scripts";
+import { themeInitScript } from "@/components/shell/theme";
 import { NONCE_HEADER } from "@/lib/http/security-headers";
 
 const interLatin = localFont({
@@ -19,7 +22,15 @@ const interLatin = localFont({
   style: "normal",
   display: "swap",
   variable: "--font-inter-latin",
+  preload: false,
+  // globals.css declares the fallback face itself, under a name it can use before Inter is wanted.
+  adjustFontFallback: false,
 });
+
+const HEAD_SCRIPTS: HeadScript[] = [
+  { id: "meterdesk-theme", source: themeInitScript },
+  { id: "meterdesk-fonts", source: fontsInitScript },
+];
 
 export const metadata: Metadata = {
   title: { default: "Meterdesk", template: "%s · Meterdesk" },
@@ -39,10 +50,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // makes every page dynamic, which a per-response nonce needs.
   const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   return (
-    // ThemeScript sets data-theme before first paint and before React hydrates, hence suppressHydrationWarning.
+    // HeadScripts set data-theme and data-fonts before first paint and before React hydrates, hence suppressHydrationWarning.
     <html lang="en" data-theme="light" className={interLatin.variable} suppressHydrationWarning>
       <body className="min-h-dvh bg-background text-foreground">
-        <ThemeScript nonce={nonce} />
+        <HeadScripts nonce={nonce} scripts={HEAD_SCRIPTS} />
         {children}
       </body>
     </html>
