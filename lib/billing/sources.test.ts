@@ -385,3 +385,61 @@ describe("allocation invariants (R5, property)", () => {
     );
   });
 });
+
+describe("a batch costs what the same operations in any split cost (R5, R12, property)", () => {
+  // Tiers with small boundaries, falling and rising prices, so that batches cross them often.
+  const tiersArbitrary = fc
+    .array(fc.record({ size: fc.integer({ min: 1, max: 12 }), price: fc.integer({ min: 0, max: 3_000 }) }), { minLength: 1, maxLength: 4 })
+    .chain((parts) =>
+      fc.integer({ min: 0, max: 3_000 }).map((lastPrice): Tier[] => {
+        let from = 1n;
+        const tiers: Tier[] = parts.map(({ size, price }) => {
+          const tier = { fromCount: from, toCount: from + BigInt(size) - 1n, creditsPerOp: BigInt(price) };
+          from += BigInt(size);
+          return tier;
+        });
+        return [...tiers, { fromCount: from, toCount: null, creditsPerOp: BigInt(lastPrice) }];
+      }),
+    );
+
+  function payInBatches(tiers: Tier[], state: FundingState, sizes: number[]) {
+    let funding = state;
+    let count = 0n;
+    const total = { included: 0n, packageCredits: 0n, packageOperations: 0n, prepaid: 0n, flex: 0n };
+    for (const size of sizes) {
+      const result = allocateDebit(rateBatch(tiers, count, BigInt(size)), funding);
+      if (!result.ok) return null;
+      const a = result.allocation;
+      total.included += a.included;
+      total.packageCredits += a.packageCredits;
+      total.packageOperations += a.operations.package;
+      total.prepaid += a.prepaid;
+      total.flex += a.flex;
+      funding = fundingAfter(funding, a);
+      count += BigInt(size);
+    }
+    return total;
+  }
+
+  it("one batch and the same operations in random smaller batches take the same from every source", () => {
+    fc.assert(
+      fc.property(
+        tiersArbitrary,
+        fundingArbitrary.map((state) => ({ ...state, flex: { status: "available" as const, remainingCap: null } })),
+        fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 8 }),
+        (tiers, state, sizes) => {
+          const operations = sizes.reduce((sum, size) => sum + size, 0);
+          expect(payInBatches(tiers, state, sizes)).toEqual(payInBatches(tiers, state, [operations]));
+          expect(
+            payInBatches(
+              tiers,
+              state,
+              Array.from({ length: operations }, () => 1),
+            ),
+          ).toEqual(payInBatches(tiers, state, [operations]));
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+});

@@ -192,7 +192,13 @@ export function expiringOrder(funding: FundingState): ExpiringSource[] {
  * nothing consumed: arrears → "arrears" (R8.3), spend cap → "spend_cap"
  * (R14.2), flex switched off → "flex_off" (R5.5), anything else →
  * "insufficient_credits" (R5.4). The API answers both of the last two with
- * 402 / 11100; the dashboard tells them apart.
+ * 402 / 11100; the dashboard tells them apart. (f) (a)–(d) run tier by
+ * tier, each tier's price starting from what the tiers before it left, so
+ * the result is what paying the operations one at a time would give: a batch
+ * costs the same as the same operations in any split (the price calculator
+ * relies on it, R12). Within one tier whole operations cost the same, so
+ * included that cannot afford one there may still afford one in a cheaper
+ * tier.
  */
 export function allocateDebit(rating: Rating, funding: FundingState): AllocationResult {
   assertConsistentRating(rating);
@@ -202,38 +208,51 @@ export function allocateDebit(rating: Rating, funding: FundingState): Allocation
     .filter((line) => line.creditsPerOp > 0n && line.operations > 0n)
     .map((line) => ({ operations: line.operations, creditsPerOp: line.creditsPerOp }));
   const paidOperations = segments.reduce((sum, segment) => sum + segment.operations, 0n);
-  const walk = new OperationWalk(segments);
+  const order = expiringOrder(funding);
+  const quota = new Map(funding.packages.map((pkg) => [pkg.id, pkg.remainingOperations]));
+  const draws = new Map<string, PackageDraw>();
   let included = 0n;
   let includedOperations = 0n;
-  const draws = new Map<string, PackageDraw>();
+  let prepaid = 0n;
+  let prepaidOperations = 0n;
+  let completed = 0n;
 
-  const order = expiringOrder(funding);
-  order.forEach((source, position) => {
-    if (walk.finished) return;
-    if (source.kind === "package") {
-      if (source.source.remainingOperations === 0n) return;
-      const taken = walk.takeOperations(source.source.remainingOperations);
-      if (taken.operations === 0n) return;
-      const draw = draws.get(source.source.id) ?? { id: source.source.id, operations: 0n, credits: 0n };
-      draws.set(source.source.id, { id: draw.id, operations: draw.operations + taken.operations, credits: draw.credits + taken.credits });
-      return;
-    }
-    const packageFollows = order.slice(position + 1).some((later) => later.kind === "package" && later.source.remainingOperations > 0n);
-    const before = walk.completed;
-    included += packageFollows ? walk.takeWholeOperations(funding.included.balance) : walk.takeCredits(funding.included.balance);
-    includedOperations += walk.completed - before;
-  });
-  // (c) Included's remainder (less than the operation it stopped at) before prepaid.
-  const beforeRemainder = walk.completed;
-  included += walk.takeCredits(funding.included.balance - included);
-  includedOperations += walk.completed - beforeRemainder;
+  // One tier's operations at a time, each walk starting from what the tiers
+  // before it left: the same as paying the operations one by one, so a batch
+  // costs what the same operations sent in any smaller batches would (R12).
+  for (const segment of segments) {
+    const walk = new OperationWalk([segment]);
+    order.forEach((source, position) => {
+      if (walk.finished) return;
+      if (source.kind === "package") {
+        const remaining = quota.get(source.source.id) ?? 0n;
+        if (remaining === 0n) return;
+        const taken = walk.takeOperations(remaining);
+        if (taken.operations === 0n) return;
+        quota.set(source.source.id, remaining - taken.operations);
+        const draw = draws.get(source.source.id) ?? { id: source.source.id, operations: 0n, credits: 0n };
+        draws.set(source.source.id, { id: draw.id, operations: draw.operations + taken.operations, credits: draw.credits + taken.credits });
+        return;
+      }
+      const packageFollows = order.slice(position + 1).some((later) => later.kind === "package" && (quota.get(later.source.id) ?? 0n) > 0n);
+      const before = walk.completed;
+      const budget = funding.included.balance - included;
+      included += packageFollows ? walk.takeWholeOperations(budget) : walk.takeCredits(budget);
+      includedOperations += walk.completed - before;
+    });
+    // (c) Included's remainder (less than the operation it stopped at) before prepaid.
+    const beforeRemainder = walk.completed;
+    included += walk.takeCredits(funding.included.balance - included);
+    includedOperations += walk.completed - beforeRemainder;
+    const beforePrepaid = walk.completed;
+    prepaid += walk.takeCredits(funding.prepaid - prepaid);
+    prepaidOperations += walk.completed - beforePrepaid;
+    completed += walk.completed;
+  }
 
   const packages = [...draws.values()];
   const packageCredits = packages.reduce((sum, draw) => sum + draw.credits, 0n);
   const packageOperations = packages.reduce((sum, draw) => sum + draw.operations, 0n);
-  const beforePrepaid = walk.completed;
-  const prepaid = walk.takeCredits(funding.prepaid);
-  const prepaidOperations = walk.completed - beforePrepaid;
   const owed = rating.credits - included - packageCredits - prepaid;
 
   let flex = 0n;
@@ -252,7 +271,7 @@ export function allocateDebit(rating: Rating, funding: FundingState): Allocation
     package: packageOperations,
     prepaid: prepaidOperations,
     // Flex pays whatever is left, so it completes every operation still open.
-    flex: paidOperations - walk.completed,
+    flex: paidOperations - completed,
   };
   return { ok: true, allocation: { included, packages, packageCredits, prepaid, flex, operations } };
 }
