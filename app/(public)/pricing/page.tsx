@@ -1,24 +1,27 @@
-// Public pricing (R12), no login: plans, the per-operation tiers and the
-// packages, all read from the catalog that the billing engine uses (R3.3).
+// Public pricing (R12), no login: the price calculator, then the plans, the
+// per-operation tiers and the packages, all read from the catalog that the
+// billing engine uses (R3.3), once per request.
 import { Check, Minus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { creditsUsd, deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { formatPlanFee, formatRateLimits, formatValidity, intervalNouns } from "@/components/billing/labels";
+import { PriceCalculator } from "@/components/pricing/price-calculator";
 import { PublicHeader } from "@/components/shell/public-header";
-import { Alert } from "@/components/ui/alert";
 import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Section } from "@/components/ui/page-header";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { db } from "@/lib/db";
 import {
+  getCalculatorCatalog,
   listCatalogPackages,
   listCatalogPlans,
   listOperationTypesWithTiers,
   type CatalogOperationType,
   type CatalogPlan,
 } from "@/lib/db/queries/catalog";
+import { inputsFromParams } from "@/lib/calculator/inputs";
 import { creditsToCents, formatCents, formatCount, formatCredits } from "@/lib/money";
 
 export const metadata: Metadata = {
@@ -29,14 +32,15 @@ export const metadata: Metadata = {
 // The catalog lives in the database, which must not be opened at build time.
 export const dynamic = "force-dynamic";
 
-export default async function PricingPage() {
+export default async function PricingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const prisma = await db();
-  const [plans, operationTypes, packages] = await Promise.all([
+  const rate = deploymentCreditsPerUsd();
+  const [plans, operationTypes, packages, calculatorCatalog] = await Promise.all([
     listCatalogPlans(prisma),
     listOperationTypesWithTiers(prisma),
     listCatalogPackages(prisma),
+    getCalculatorCatalog(prisma, rate),
   ]);
-  const rate = deploymentCreditsPerUsd();
 
   return (
     <div className="min-h-dvh">
@@ -50,9 +54,12 @@ export default async function PricingPage() {
           </p>
         </div>
 
-        <Alert tone="info" className="mt-8" title="Calculator coming soon">
-          Soon you will enter your expected monthly volumes here and compare the cost of every plan, pay as you go and packages.
-        </Alert>
+        <Section
+          title="Estimate your monthly cost"
+          description="Enter what you expect to use in a month: every plan is priced by the same billing engine that will bill you."
+        >
+          <PriceCalculator catalogData={calculatorCatalog} initial={inputsFromParams(await searchParams)} />
+        </Section>
 
         <Section title="Plans" description="Included credits are spent first; usage beyond them is priced by the tiers below.">
           {plans.length === 0 ? (

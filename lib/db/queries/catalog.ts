@@ -4,6 +4,7 @@ import "server-only";
 // packages. The same rows drive the engine, the dashboard and /pricing.
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { CalculatorCatalogData } from "@/lib/calculator/estimate";
 
 type Reader = PrismaClient | Tx;
 
@@ -74,3 +75,60 @@ export async function listCatalogPackages(db: Reader) {
 }
 
 export type CatalogPackage = Awaited<ReturnType<typeof listCatalogPackages>>[number];
+
+/** The catalog in the calculator's shape (R12): read once per request and handed to the page, never a second copy. */
+export async function getCalculatorCatalog(db: Reader, creditsPerUsd: bigint): Promise<CalculatorCatalogData> {
+  const [plans, types, packages] = await Promise.all([listCatalogPlans(db), listOperationTypesWithTiers(db), listCatalogPackages(db)]);
+  return {
+    creditsPerUsd: creditsPerUsd.toString(),
+    types: types.map((type) => ({
+      code: type.code,
+      name: type.name,
+      unit: type.unit,
+      tiers: type.tiers.map((tier) => ({
+        from: tier.fromCount.toString(),
+        to: tier.toCount === null ? null : tier.toCount.toString(),
+        credits: tier.creditsPerOp.toString(),
+      })),
+    })),
+    plans: plans.map((plan) => ({
+      code: plan.code,
+      name: plan.name,
+      rank: plan.rank,
+      interval: plan.interval,
+      feeCents: plan.feeCents,
+      includedCredits: plan.includedCredits.toString(),
+      flexAllowed: plan.flexAllowed,
+      payAsYouGo: plan.payAsYouGo,
+    })),
+    // A package is valid for a month or a year (R6.1); the enum it shares with plans also has NONE.
+    packages: packages.flatMap((pkg) =>
+      pkg.validity === "NONE"
+        ? []
+        : [
+            {
+              code: pkg.code,
+              name: pkg.name,
+              operationType: pkg.operationType.code,
+              operations: pkg.operations.toString(),
+              validity: pkg.validity,
+              priceCents: pkg.priceCents,
+            },
+          ],
+    ),
+  };
+}
+
+/** Operations by operation type code in [from, to), from the hourly rollup (R8.1). */
+export async function getUsageByType(db: Reader, workspaceId: string, from: Date, to: Date): Promise<Map<string, bigint>> {
+  const [rows, types] = await Promise.all([
+    db.usageRollupHourly.groupBy({
+      by: ["operationTypeId"],
+      where: { workspaceId, hour: { gte: from, lt: to } },
+      _sum: { operations: true },
+    }),
+    listOperationTypes(db),
+  ]);
+  const codes = new Map(types.map((type) => [type.id, type.code]));
+  return new Map(rows.map((row) => [codes.get(row.operationTypeId) ?? row.operationTypeId, row._sum.operations ?? 0n]));
+}

@@ -1,4 +1,5 @@
-// Plan (R4, R10): the current subscription, every plan of the catalog to compare, and the billing timeline.
+// Plan (R4, R10, R12): the current subscription, every plan of the catalog to compare, the last month's usage priced on
+// every plan, and the billing timeline.
 import { Check, Minus } from "lucide-react";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
@@ -16,10 +17,13 @@ import { classifyChange } from "@/lib/billing/plan-terms";
 import { can } from "@/lib/auth/roles";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { listCatalogPlans, type CatalogPlan } from "@/lib/db/queries/catalog";
+import { getCalculatorCatalog, getUsageByType, listCatalogPlans, type CatalogPlan } from "@/lib/db/queries/catalog";
+import { parseCalculatorCatalog } from "@/lib/calculator/estimate";
+import { deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { getActiveSubscription } from "@/lib/db/queries/dashboard";
 import { getBillingTimeline } from "@/lib/db/queries/timeline";
 import { BillingTimelineSection } from "./billing-timeline";
+import { LastMonthSection, previousCalendarMonth } from "./last-month";
 import { CancelPlanButton, ChangePlanButton, UndoCancelButton, WithdrawDowngradeButton } from "./plan-dialogs";
 
 export const metadata: Metadata = { title: "Plan" };
@@ -35,10 +39,14 @@ export default async function PlanPage({
   const picked = (await searchParams).plan;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [plans, subscription, timeline] = await Promise.all([
+  const at = now();
+  const lastMonth = previousCalendarMonth(at);
+  const [plans, subscription, timeline, calculatorData, lastMonthUsage] = await Promise.all([
     listCatalogPlans(prisma),
     getActiveSubscription(prisma, ctx.workspace.id),
-    getBillingTimeline(prisma, ctx.workspace.id, now()),
+    getBillingTimeline(prisma, ctx.workspace.id, at),
+    getCalculatorCatalog(prisma, deploymentCreditsPerUsd()),
+    getUsageByType(prisma, ctx.workspace.id, lastMonth.start, lastMonth.end),
   ]);
   const canManage = can(ctx.role, "manage-billing");
   const currentCode = ctx.plan?.code ?? null;
@@ -140,6 +148,13 @@ export default async function PlanPage({
           </ul>
         )}
       </Section>
+
+      <LastMonthSection
+        catalog={parseCalculatorCatalog(calculatorData)}
+        usage={lastMonthUsage}
+        month={lastMonth.start}
+        currentPlanCode={currentCode ?? undefined}
+      />
 
       <BillingTimelineSection timeline={timeline} />
     </>

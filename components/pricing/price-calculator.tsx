@@ -1,0 +1,153 @@
+"use client";
+
+// The public price calculator (R12): volumes in, every plan priced by the
+// engine's own functions as the visitor types (lib/calculator). The inputs
+// live in the address bar, so the page's URL is the estimate's share link.
+import { Check, Link2 } from "lucide-react";
+import Link from "next/link";
+import { useDeferredValue, useEffect, useMemo, useState } from "react";
+import { Button, buttonClassName } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { FieldError } from "@/components/ui/field-error";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { compareAll, parseCalculatorCatalog, type CalculatorCatalogData } from "@/lib/calculator/estimate";
+import { FIELDS, PRESETS, paramsFromInputs, parseInputs, type FieldKey, type RawInputs } from "@/lib/calculator/inputs";
+import { formatCount } from "@/lib/money";
+import { EstimateView } from "./estimate-view";
+
+const NO_USAGE = new Map<string, bigint>();
+
+const HINTS: Partial<Record<FieldKey, string>> = {
+  videoMinutes: "Analysed as predictions, one per frame.",
+  fps: "0.1 to 30; 1 by default.",
+};
+
+export function PriceCalculator({ catalogData, initial }: { catalogData: CalculatorCatalogData; initial: RawInputs }) {
+  const catalog = useMemo(() => parseCalculatorCatalog(catalogData), [catalogData]);
+  const [inputs, setInputs] = useState<RawInputs>(initial);
+  const [copied, setCopied] = useState(false);
+  const deferred = useDeferredValue(inputs);
+  const parsed = useMemo(() => parseInputs(deferred), [deferred]);
+  const current = useMemo(() => parseInputs(inputs), [inputs]);
+  // The last valid estimate stays on screen while a field is being corrected.
+  const [lastVolumes, setLastVolumes] = useState(parsed.volumes);
+  if (parsed.volumes && parsed.volumes !== lastVolumes) setLastVolumes(parsed.volumes);
+  const volumes = parsed.volumes ?? lastVolumes ?? NO_USAGE;
+  const comparison = useMemo(() => compareAll(catalog, volumes), [catalog, volumes]);
+
+  useEffect(() => {
+    const query = paramsFromInputs(inputs);
+    const url = `${window.location.pathname}${query ? `?${query}` : ""}${window.location.hash}`;
+    window.history.replaceState(window.history.state, "", url);
+  }, [inputs]);
+
+  const set = (key: FieldKey, value: string) => {
+    setCopied(false);
+    setInputs((before) => ({ ...before, [key]: value }));
+  };
+  const activePreset = PRESETS.find((preset) => FIELDS.every((field) => preset.inputs[field.key] === inputs[field.key]))?.id;
+
+  const copyLink = async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+
+  return (
+    <div className="space-y-6">
+      <Card className="p-5 sm:p-6">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <div role="group" aria-label="Presets" className="flex flex-wrap gap-2">
+            {PRESETS.map((preset) => (
+              <Button
+                key={preset.id}
+                size="sm"
+                variant={activePreset === preset.id ? "primary" : "secondary"}
+                aria-pressed={activePreset === preset.id}
+                title={preset.description}
+                onClick={() => {
+                  setCopied(false);
+                  setInputs(preset.inputs);
+                }}
+              >
+                {preset.name}
+              </Button>
+            ))}
+          </div>
+          <Button size="sm" variant="ghost" onClick={copyLink} data-testid="copy-link">
+            {copied ? <Check aria-hidden className="size-4" /> : <Link2 aria-hidden className="size-4" />}
+            {copied ? "Link copied" : "Copy link to this estimate"}
+          </Button>
+        </div>
+        <p className="mt-4 text-sm text-muted-foreground">
+          Expected volumes a month. Type 25,000, 25k or 1.5M; leave a field empty for none.
+        </p>
+        <div className="mt-4 grid gap-x-4 gap-y-4 sm:grid-cols-2 lg:grid-cols-3">
+          {FIELDS.map((field) => {
+            const id = `calc-${field.key}`;
+            const error = current.errors[field.key];
+            const hint = HINTS[field.key];
+            return (
+              <div key={field.key}>
+                <Label htmlFor={id}>{field.label}</Label>
+                <Input
+                  id={id}
+                  name={field.param}
+                  inputMode="decimal"
+                  autoComplete="off"
+                  spellCheck={false}
+                  className="mt-1.5 tabular-nums"
+                  placeholder={field.key === "fps" ? "1" : "0"}
+                  value={inputs[field.key]}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+                  onChange={(event) => set(field.key, event.target.value)}
+                />
+                {error ? (
+                  <FieldError id={`${id}-error`} errors={[error]} />
+                ) : hint ? (
+                  <p id={`${id}-hint`} className="mt-1.5 text-[13px] text-muted-foreground">
+                    {field.key === "videoMinutes" && current.videoOperations > 0n
+                      ? `${formatCount(current.videoOperations)} predictions a month at this frame rate.`
+                      : hint}
+                  </p>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+        <p className="mt-4 text-[13px] text-muted-foreground">
+          Usage is assumed to be spread evenly over a calendar month, with no prepaid credits; pay as you go is priced with a card on file.
+        </p>
+      </Card>
+
+      <div aria-live="polite" aria-busy={deferred !== inputs} className={deferred !== inputs ? "opacity-80 transition-opacity" : undefined}>
+        {Object.keys(current.errors).length > 0 ? (
+          <p className="mb-4 text-sm text-danger" role="status">
+            Fix the highlighted field to update the estimate; the figures below are for the last valid volumes.
+          </p>
+        ) : null}
+        <EstimateView
+          catalog={catalog}
+          comparison={comparison}
+          planAction={(entry) => (
+            <Link
+              href={entry.plan.code === "free" ? "/sign-up" : `/sign-up?plan=${encodeURIComponent(entry.plan.code)}`}
+              className={buttonClassName({
+                variant: comparison.recommended?.plan.plan.code === entry.plan.code ? "primary" : "secondary",
+                className: "w-full",
+              })}
+              data-testid="start-plan"
+            >
+              Start with {entry.plan.name}
+            </Link>
+          )}
+        />
+      </div>
+    </div>
+  );
+}
