@@ -261,9 +261,6 @@ function Coverage({ option, title }: { option: OptionEstimate; title: string }) 
           ))}
         {option.credits.rated === 0n && option.feeCents === 0n ? <div className="text-muted-foreground">Nothing to pay</div> : null}
       </dl>
-      {totalRefused(option) > 0n ? (
-        <p className="mt-1 text-[13px] text-muted-foreground">{formatCount(totalRefused(option) / months)} operations a month refused</p>
-      ) : null}
     </div>
   );
 }
