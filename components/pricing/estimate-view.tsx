@@ -121,7 +121,7 @@ function Recommendation({
           {option.packages.length > 0 ? <p className="text-sm text-muted-foreground">Packages: {packagesText(catalog, option)}.</p> : null}
           {current ? <SwitchSaving current={current} recommended={option} catalog={catalog} /> : null}
         </div>
-        <div className="text-right">
+        <div className="sm:text-right">
           <p className="text-3xl font-semibold tracking-tight tabular-nums" data-testid="recommended-total">
             {formatCents(cents)}
           </p>
@@ -259,8 +259,10 @@ function Coverage({ option, title }: { option: OptionEstimate; title: string }) 
               </dd>
             </div>
           ))}
-        {option.credits.rated === 0n && option.feeCents === 0n ? <div className="text-muted-foreground">Nothing to pay</div> : null}
       </dl>
+      {option.credits.rated === 0n && option.feeCents === 0n && totalRefused(option) === 0n ? (
+        <p className="mt-2 text-[13px] text-muted-foreground">Nothing to pay</p>
+      ) : null}
     </div>
   );
 }
@@ -278,7 +280,8 @@ function TierBreakdown({ comparison, catalog }: { comparison: Comparison; catalo
       {used.length === 0 ? (
         <p className="px-5 pb-5 text-sm text-muted-foreground">Enter a volume above to see how it is priced.</p>
       ) : (
-        <div className="overflow-x-auto">
+        // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Price tiers of your volume">
           <table className="w-full min-w-[32rem] text-sm">
             <thead className="border-y border-border bg-surface-muted/60 text-xs uppercase tracking-wide text-muted-foreground">
               <tr>

@@ -3,18 +3,21 @@
 // The public price calculator (R12): volumes in, every plan priced by the
 // engine's own functions as the visitor types (lib/calculator). The inputs
 // live in the address bar, so the page's URL is the estimate's share link.
+// The first estimate comes rendered from the server (`children`); the code
+// that recomputes it (live-estimate) loads once the page is idle, or at the
+// first keystroke, so that it is not part of the first visit's JavaScript.
 import { Check, Link2 } from "lucide-react";
-import Link from "next/link";
-import { useDeferredValue, useEffect, useMemo, useState } from "react";
-import { Button, buttonClassName } from "@/components/ui/button";
+import { useDeferredValue, useEffect, useMemo, useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { compareAll, parseCalculatorCatalog, type CalculatorCatalogData } from "@/lib/calculator/estimate";
+import type { CalculatorCatalogData } from "@/lib/calculator/estimate";
 import { FIELDS, PRESETS, paramsFromInputs, parseInputs, type FieldKey, type RawInputs } from "@/lib/calculator/inputs";
 import { formatCount } from "@/lib/money";
-import { EstimateView } from "./estimate-view";
+
+type LiveModule = typeof import("./live-estimate");
 
 const NO_USAGE = new Map<string, bigint>();
 
@@ -23,10 +26,21 @@ const HINTS: Partial<Record<FieldKey, string>> = {
   fps: "0.1 to 30; 1 by default.",
 };
 
-export function PriceCalculator({ catalogData, initial }: { catalogData: CalculatorCatalogData; initial: RawInputs }) {
-  const catalog = useMemo(() => parseCalculatorCatalog(catalogData), [catalogData]);
+export function PriceCalculator({
+  catalogData,
+  initial,
+  children,
+}: {
+  catalogData: CalculatorCatalogData;
+  initial: RawInputs;
+  /** The estimate for `initial`, rendered on the server. */
+  children: ReactNode;
+}) {
   const [inputs, setInputs] = useState<RawInputs>(initial);
   const [copied, setCopied] = useState(false);
+  const [live, setLive] = useState<LiveModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  const touched = inputs !== initial;
   const deferred = useDeferredValue(inputs);
   const parsed = useMemo(() => parseInputs(deferred), [deferred]);
   const current = useMemo(() => parseInputs(inputs), [inputs]);
@@ -34,7 +48,27 @@ export function PriceCalculator({ catalogData, initial }: { catalogData: Calcula
   const [lastVolumes, setLastVolumes] = useState(parsed.volumes);
   if (parsed.volumes && parsed.volumes !== lastVolumes) setLastVolumes(parsed.volumes);
   const volumes = parsed.volumes ?? lastVolumes ?? NO_USAGE;
-  const comparison = useMemo(() => compareAll(catalog, volumes), [catalog, volumes]);
+
+  useEffect(() => {
+    if (live) return;
+    let cancelled = false;
+    const load = () => {
+      import("./live-estimate").then(
+        (module) => !cancelled && setLive(module),
+        () => !cancelled && setFailed(true),
+      );
+    };
+    if (touched) {
+      load();
+      return () => void (cancelled = true);
+    }
+    const idle = window.requestIdleCallback ? window.requestIdleCallback(load, { timeout: 4000 }) : window.setTimeout(load, 2000);
+    return () => {
+      cancelled = true;
+      if (window.cancelIdleCallback) window.cancelIdleCallback(idle);
+      else window.clearTimeout(idle);
+    };
+  }, [live, touched]);
 
   useEffect(() => {
     const query = paramsFromInputs(inputs);
@@ -125,28 +159,22 @@ export function PriceCalculator({ catalogData, initial }: { catalogData: Calcula
         </p>
       </Card>
 
-      <div aria-live="polite" aria-busy={deferred !== inputs} className={deferred !== inputs ? "opacity-80 transition-opacity" : undefined}>
+      <div
+        aria-live="polite"
+        aria-busy={deferred !== inputs || (touched && !live)}
+        className={deferred !== inputs || (touched && !live) ? "opacity-80 transition-opacity" : undefined}
+      >
         {Object.keys(current.errors).length > 0 ? (
           <p className="mb-4 text-sm text-danger" role="status">
             Fix the highlighted field to update the estimate; the figures below are for the last valid volumes.
           </p>
         ) : null}
-        <EstimateView
-          catalog={catalog}
-          comparison={comparison}
-          planAction={(entry) => (
-            <Link
-              href={entry.plan.code === "free" ? "/sign-up" : `/sign-up?plan=${encodeURIComponent(entry.plan.code)}`}
-              className={buttonClassName({
-                variant: comparison.recommended?.plan.plan.code === entry.plan.code ? "primary" : "secondary",
-                className: "w-full",
-              })}
-              data-testid="start-plan"
-            >
-              Start with {entry.plan.name}
-            </Link>
-          )}
-        />
+        {failed ? (
+          <p className="mb-4 text-sm text-danger" role="status">
+            The estimate could not update: check your connection and reload the page.
+          </p>
+        ) : null}
+        {touched && live ? <live.LiveEstimate catalogData={catalogData} volumes={volumes} /> : children}
       </div>
     </div>
   );

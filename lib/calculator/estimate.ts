@@ -173,9 +173,24 @@ export function estimateOption(
     refused: new Map(),
   };
 
+  const used = new Set(types.map((type) => type.code));
+  /** Whether the month's order matters (see the header): then it is priced in SLICES parts. */
+  const isSensitive = (included: bigint, includedExpiresAt: Date | null, live: LivePackage[]) =>
+    flex.status !== "available" ||
+    (included > 0n &&
+      included < monthCredits &&
+      expiringOrder({ included: { balance: included, expiresAt: includedExpiresAt }, packages: live, prepaid: 0n, flex }).some(
+        (source, position, order) =>
+          source.kind === "package" &&
+          source.source.remainingOperations > 0n &&
+          used.has((source.source as LivePackage).operationType) &&
+          order.findIndex((s) => s.kind === "included") < position,
+      ));
+
   let included = 0n;
   let includedExpiresAt: Date | null = null;
   let live: LivePackage[] = [];
+  let previous: { included: bigint; carried: Map<string, bigint>; draws: Map<string, bigint>; result: MonthResult } | null = null;
   for (let month = 0; month < months; month += 1) {
     const start = monthStart(month);
     const end = monthStart(month + 1);
@@ -197,58 +212,100 @@ export function estimateOption(
     }
     live.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
 
-    const used = new Set(types.map((type) => type.code));
-    const packageAfterIncluded = () =>
-      expiringOrder({ included: { balance: included, expiresAt: includedExpiresAt }, packages: live, prepaid: 0n, flex }).some(
-        (source, position, order) =>
-          source.kind === "package" &&
-          source.source.remainingOperations > 0n &&
-          used.has((source.source as LivePackage).operationType) &&
-          order.findIndex((s) => s.kind === "included") < position,
-      );
-    const sensitive = flex.status !== "available" || (included > 0n && included < monthCredits && packageAfterIncluded());
-    const slices = sensitive ? SLICES : 1;
-
-    const counts = new Map<string, bigint>();
-    let monthFlex = 0n;
-    for (let slice = 1; slice <= slices; slice += 1) {
-      for (const type of types) {
-        const volume = volumes.get(type.code) ?? 0n;
-        const operations = (volume * BigInt(slice)) / BigInt(slices) - (volume * BigInt(slice - 1)) / BigInt(slices);
-        if (operations === 0n) continue;
-        const before = counts.get(type.code) ?? 0n;
-        const rating = rateBatch(type.tiers, before, operations);
-        const packages = live.filter((pkg) => pkg.operationType === type.code && pkg.remainingOperations > 0n);
-        const result = allocateDebit(rating, {
-          included: { balance: included, expiresAt: includedExpiresAt },
-          packages,
-          prepaid: 0n,
+    // A month that starts as the one before did — the same included credits, the packages carried over
+    // from it with more quota left than it drew, none of them exhausted in it — is decided the same way.
+    const carried = live.filter((pkg) => pkg.expiresAt > end);
+    const reuse =
+      previous !== null &&
+      previous.included === included &&
+      carried.length === previous.carried.size &&
+      carried.every((pkg) => {
+        const before = previous!.carried.get(pkg.id);
+        const drawn = previous!.draws.get(pkg.id) ?? 0n;
+        return before !== undefined && before > drawn && pkg.remainingOperations > drawn;
+      });
+    const result: MonthResult = reuse
+      ? previous!.result
+      : priceMonth({
+          included,
+          includedExpiresAt,
+          live,
           flex,
+          types,
+          volumes,
+          sensitive: () => isSensitive(included, includedExpiresAt, live),
         });
-        if (!result.ok) {
-          estimate.refused.set(type.code, (estimate.refused.get(type.code) ?? 0n) + operations);
-          continue;
-        }
-        const allocation = result.allocation;
-        counts.set(type.code, before + operations);
-        included -= allocation.included;
-        for (const draw of allocation.packages) {
-          const pkg = live.find((candidate) => candidate.id === draw.id);
-          if (pkg) pkg.remainingOperations -= draw.operations;
-        }
-        monthFlex += allocation.flex;
-        estimate.credits.rated += rating.credits;
-        estimate.credits.included += allocation.included;
-        estimate.credits.package += allocation.packageCredits;
-        estimate.credits.prepaid += allocation.prepaid;
-        estimate.credits.flex += allocation.flex;
-      }
-    }
+    previous = { included, carried: new Map(carried.map((pkg) => [pkg.id, pkg.remainingOperations])), draws: result.draws, result };
+    included -= result.split.included;
+    for (const pkg of live) pkg.remainingOperations -= result.draws.get(pkg.id) ?? 0n;
+    for (const [code, operations] of result.refused) estimate.refused.set(code, (estimate.refused.get(code) ?? 0n) + operations);
+    for (const key of ["rated", "included", "package", "prepaid", "flex"] as const) estimate.credits[key] += result.split[key];
+    const monthFlex = result.split.flex;
     // R5.3: each period's flex is added up, then converted and rounded down once.
     estimate.flexCents += flexChargeCents(monthFlex, catalog.creditsPerUsd);
   }
   estimate.totalCents = estimate.feeCents + estimate.packageCents + estimate.flexCents;
   return estimate;
+}
+
+interface MonthResult {
+  split: CreditSplit;
+  /** Operations drawn from each package, by id. */
+  draws: Map<string, bigint>;
+  refused: Map<string, bigint>;
+}
+
+/** One month of the usage through the engine's rating and source order, from the month's start state (left as it is). */
+function priceMonth(input: {
+  included: bigint;
+  includedExpiresAt: Date | null;
+  live: readonly LivePackage[];
+  flex: FundingState["flex"];
+  types: readonly CalculatorType[];
+  volumes: Volumes;
+  sensitive: () => boolean;
+}): MonthResult {
+  const { includedExpiresAt, flex, types, volumes } = input;
+  const slices = input.sensitive() ? SLICES : 1;
+  const result: MonthResult = { split: zeroSplit(), draws: new Map(), refused: new Map() };
+  const quota = new Map(input.live.map((pkg) => [pkg.id, pkg.remainingOperations]));
+  const counts = new Map<string, bigint>();
+  let included = input.included;
+  for (let slice = 1; slice <= slices; slice += 1) {
+    for (const type of types) {
+      const volume = volumes.get(type.code) ?? 0n;
+      const operations = (volume * BigInt(slice)) / BigInt(slices) - (volume * BigInt(slice - 1)) / BigInt(slices);
+      if (operations === 0n) continue;
+      const before = counts.get(type.code) ?? 0n;
+      const rating = rateBatch(type.tiers, before, operations);
+      const packages = input.live
+        .filter((pkg) => pkg.operationType === type.code && (quota.get(pkg.id) ?? 0n) > 0n)
+        .map((pkg) => ({ id: pkg.id, remainingOperations: quota.get(pkg.id)!, expiresAt: pkg.expiresAt }));
+      const allocated = allocateDebit(rating, {
+        included: { balance: included, expiresAt: includedExpiresAt },
+        packages,
+        prepaid: 0n,
+        flex,
+      });
+      if (!allocated.ok) {
+        result.refused.set(type.code, (result.refused.get(type.code) ?? 0n) + operations);
+        continue;
+      }
+      const allocation = allocated.allocation;
+      counts.set(type.code, before + operations);
+      included -= allocation.included;
+      for (const draw of allocation.packages) {
+        quota.set(draw.id, (quota.get(draw.id) ?? 0n) - draw.operations);
+        result.draws.set(draw.id, (result.draws.get(draw.id) ?? 0n) + draw.operations);
+      }
+      result.split.rated += rating.credits;
+      result.split.included += allocation.included;
+      result.split.package += allocation.packageCredits;
+      result.split.prepaid += allocation.prepaid;
+      result.split.flex += allocation.flex;
+    }
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------- the best packages

@@ -6,7 +6,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { creditsUsd, deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { formatPlanFee, formatRateLimits, formatValidity, intervalNouns } from "@/components/billing/labels";
+import { EstimateView } from "@/components/pricing/estimate-view";
 import { PriceCalculator } from "@/components/pricing/price-calculator";
+import { startPlanAction } from "@/components/pricing/start-plan-link";
 import { PublicHeader } from "@/components/shell/public-header";
 import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -21,7 +23,8 @@ import {
   type CatalogOperationType,
   type CatalogPlan,
 } from "@/lib/db/queries/catalog";
-import { inputsFromParams } from "@/lib/calculator/inputs";
+import { compareAll, parseCalculatorCatalog } from "@/lib/calculator/estimate";
+import { inputsFromParams, parseInputs } from "@/lib/calculator/inputs";
 import { creditsToCents, formatCents, formatCount, formatCredits } from "@/lib/money";
 
 export const metadata: Metadata = {
@@ -41,6 +44,10 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
     listCatalogPackages(prisma),
     getCalculatorCatalog(prisma, rate),
   ]);
+  // The first estimate is rendered here with the same code the browser then runs as the visitor types.
+  const initial = inputsFromParams(await searchParams);
+  const catalog = parseCalculatorCatalog(calculatorCatalog);
+  const comparison = compareAll(catalog, parseInputs(initial).volumes ?? new Map());
 
   return (
     <div className="min-h-dvh">
@@ -58,7 +65,9 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
           title="Estimate your monthly cost"
           description="Enter what you expect to use in a month: every plan is priced by the same billing engine that will bill you."
         >
-          <PriceCalculator catalogData={calculatorCatalog} initial={inputsFromParams(await searchParams)} />
+          <PriceCalculator catalogData={calculatorCatalog} initial={initial}>
+            <EstimateView catalog={catalog} comparison={comparison} planAction={startPlanAction(comparison)} />
+          </PriceCalculator>
         </Section>
 
         <Section title="Plans" description="Included credits are spent first; usage beyond them is priced by the tiers below.">
