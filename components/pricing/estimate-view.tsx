@@ -1,7 +1,7 @@
 // The calculator's result (R12): the recommendation, every plan with and
 // without its best packages, and the tier breakdown. Presentational only, so
 // the public calculator (client) and the Plan page (server) show one view.
-import { BadgeCheck, CircleAlert } from "lucide-react";
+import { BadgeCheck, Calculator, CircleAlert } from "lucide-react";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -50,6 +50,18 @@ export interface EstimateViewProps {
 
 export function EstimateView({ catalog, comparison, planAction, currentPlanCode }: EstimateViewProps) {
   const recommended = comparison.recommended;
+  if ([...comparison.volumes.values()].every((operations) => operations === 0n)) {
+    return (
+      <Card className="flex flex-col items-center gap-2 px-6 py-10 text-center" data-testid="estimate-empty">
+        <Calculator aria-hidden className="size-6 text-muted-foreground" />
+        <p className="font-medium">Enter your expected volumes, or pick a preset</p>
+        <p className="max-w-md text-sm text-muted-foreground text-pretty">
+          Every plan is then priced side by side, with and without packages, and the cheapest is recommended. With no usage at all, Free
+          costs nothing.
+        </p>
+      </Card>
+    );
+  }
   return (
     <div className="space-y-6">
       <Recommendation

@@ -94,8 +94,9 @@ export function PriceCalculator({
   return (
     <div className="space-y-6">
       <Card className="p-5 sm:p-6">
-        <div className="flex flex-wrap items-center justify-between gap-3">
-          <div role="group" aria-label="Presets" className="flex flex-wrap gap-2">
+        {/* No row here wraps by the width of its text: the web font swaps in after the first paint and must not move anything. */}
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+          <div role="group" aria-label="Presets" className="-mx-1 flex gap-2 overflow-x-auto px-1 py-0.5">
             {PRESETS.map((preset) => (
               <Button
                 key={preset.id}
@@ -112,7 +113,7 @@ export function PriceCalculator({
               </Button>
             ))}
           </div>
-          <Button size="sm" variant="ghost" onClick={copyLink} data-testid="copy-link">
+          <Button size="sm" variant="ghost" className="self-start sm:self-auto" onClick={copyLink} data-testid="copy-link">
             {copied ? <Check aria-hidden className="size-4" /> : <Link2 aria-hidden className="size-4" />}
             {copied ? "Link copied" : "Copy link to this estimate"}
           </Button>
