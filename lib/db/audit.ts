@@ -2,6 +2,7 @@ import "server-only";
 
 // The append-only audit trail (R11). Rows are only ever inserted.
 import type { Tx } from "@/lib/db";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** Who did it: a member (their role), support staff, or the system. */
@@ -33,4 +34,11 @@ export async function writeAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       detail: entry.detail ?? {},
     },
   });
+}
+
+/** R11: every staff view of an account is audited, as its own row. */
+export async function recordStaffView(prisma: PrismaClient, input: { workspaceId: string; actor: Actor; now: Date }): Promise<void> {
+  await prisma.$transaction((tx) =>
+    writeAudit(tx, { workspaceId: input.workspaceId, actor: input.actor, action: "support.view_account", now: input.now }),
+  );
 }
