@@ -9,6 +9,12 @@ test.describe("roles", () => {
     await page.getByLabel(/search/i).fill("acme");
     await page.getByLabel(/search/i).press("Enter");
     await expect(page.getByRole("link", { name: "Acme Vision" })).toBeVisible();
+    // Every staff view of an account is audited: the second visit lists the first.
+    await page.getByRole("link", { name: "Acme Vision" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Acme Vision" })).toBeVisible();
+    await page.reload();
+    const log = page.getByRole("table", { name: "Audit log" });
+    await expect(log.getByRole("row").filter({ hasText: "support.view_account" }).filter({ hasText: demo.support }).first()).toBeVisible();
   });
 
   test("[ACCESS][SUPPORT] a customer gets 403 on support pages", async ({ page }) => {

@@ -1,5 +1,6 @@
 // One account, whole (R11): plan, state, balances, members, keys, invoices,
-// audit trail. Read-only for now; key prefixes only, never secrets or cards.
+// audit trail. Key prefixes only, never secrets or cards. Each view is
+// itself written to the audit trail.
 import { ChevronLeft, KeyRound, Receipt, ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -20,16 +21,21 @@ import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { requireStaff } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { recordStaffView } from "@/lib/db/audit";
 import { getAccount } from "@/lib/db/queries/support";
 import { formatCents } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Account · Support console" };
 
 export default async function SupportAccountPage({ params }: { params: Promise<{ workspaceId: string }> }) {
-  await requireStaff();
+  const staff = await requireStaff();
   const { workspaceId } = await params;
-  const account = await getAccount(await db(), workspaceId, now());
+  const prisma = await db();
+  const at = now();
+  const account = await getAccount(prisma, workspaceId, at);
   if (!account) notFound();
+  // R11: every staff view of an account is audited (this one appears in the log from the next view on).
+  await recordStaffView(prisma, { workspaceId: account.id, actor: { id: staff.id, email: staff.email, role: staff.staffRole }, now: at });
 
   const subscription = account.subscriptions[0] ?? null;
   const plan = subscription?.plan ?? null;
