@@ -26,7 +26,8 @@ export async function lockBalance(tx: Tx, workspaceId: string): Promise<LockedBa
   return rows[0];
 }
 
-async function alreadyApplied(tx: Tx, workspaceId: string, idempotencyKey: string): Promise<boolean> {
+/** Whether a movement under `idempotencyKey` is already in the workspace's ledger. */
+export async function alreadyApplied(tx: Tx, workspaceId: string, idempotencyKey: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ one: number }[]>`
     SELECT 1 AS one FROM "LedgerEntry" WHERE "workspaceId" = ${workspaceId}::uuid AND "idempotencyKey" = ${idempotencyKey} LIMIT 1`;
   return rows.length > 0;

@@ -19,6 +19,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Section } from "@/components/ui/page-header";
 import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { requireStaff } from "@/lib/auth/access";
+import { deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
+import { GrantCredits } from "./grant-credits";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { recordStaffView } from "@/lib/db/audit";
@@ -174,6 +176,10 @@ export default async function SupportAccountPage({ params }: { params: Promise<{
         ) : (
           <EmptyState compact title="No balance yet" description="The billing engine has not written a balance for this workspace." />
         )}
+      </Section>
+
+      <Section title="Actions" description="Each action is previewed before it is applied, and recorded in the audit log with its reason.">
+        <GrantCredits workspaceId={account.id} creditsPerUsd={deploymentCreditsPerUsd().toString()} />
       </Section>
 
       <Section title="Members">
