@@ -34,7 +34,7 @@ export function SupportShell({ user, children }: { user: ShellUser; children: Re
         <aside className="sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-56 shrink-0 flex-col border-r border-border px-3 py-5 md:flex">
           <NavLinks items={supportNav} label="Support" />
           <p className="mt-auto px-3 text-xs text-muted-foreground">
-            Every view here is read-only. Card numbers and API key secrets are never shown.
+            Every view and action here is recorded in the account&rsquo;s audit log. Card numbers and API key secrets are never shown.
           </p>
         </aside>
         <main id="main" className="min-w-0 flex-1 px-4 pb-16 pt-8 sm:px-6 lg:px-10">

@@ -23,7 +23,9 @@ export default async function SupportSearchPage({ searchParams }: { searchParams
     <>
       <div className="mb-8 space-y-1.5">
         <h1 className="text-2xl font-semibold tracking-tight">Support console</h1>
-        <p className="text-sm text-muted-foreground">Look up any customer account. Everything here is read-only for now.</p>
+        <p className="text-sm text-muted-foreground">
+          Look up any customer account by email, workspace name or id, API key prefix, invoice number or Stripe customer id.
+        </p>
       </div>
 
       <section aria-labelledby="accounts-heading">
