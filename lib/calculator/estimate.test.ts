@@ -34,6 +34,7 @@ import {
   type PackageBuy,
   type Volumes,
 } from "./estimate";
+import { random, randomSplit } from "@/tests/helpers/random";
 
 const catalog = parseCalculatorCatalog(calculatorCatalogFromFile());
 const context: DebitContext = {
@@ -43,18 +44,6 @@ const context: DebitContext = {
     byId: new Map(catalog.types.map((type) => [`type-${type.code}`, type.code])),
   },
 };
-
-/** A small seeded generator (mulberry32), so a failure names the profile that broke. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const terms = (plan: CalculatorPlan): PlanTerms => ({ ...plan, feeCents: Number(plan.feeCents) });
 
@@ -173,25 +162,6 @@ function engineBill(plan: CalculatorPlan, volumes: Volumes, buys: readonly Packa
     }
   }
   return total;
-}
-
-/** `operations` in one to four batches of random sizes, sometimes starting with a single operation. */
-function randomSplit(operations: bigint, next: () => number): bigint[] {
-  if (operations === 0n) return [];
-  const sizes: bigint[] = [];
-  let left = operations;
-  if (next() < 0.15) {
-    sizes.push(1n);
-    left -= 1n;
-  }
-  const cuts = Math.floor(next() * 3);
-  for (let cut = 0; cut < cuts && left > 1n; cut += 1) {
-    const size = 1n + BigInt(Math.floor(next() * Number(left - 1n)));
-    sizes.push(size);
-    left -= size;
-  }
-  if (left > 0n) sizes.push(left);
-  return sizes;
 }
 
 function randomVolumes(next: () => number): Map<string, bigint> {

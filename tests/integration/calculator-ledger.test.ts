@@ -27,6 +27,7 @@ import { buyPackage } from "@/lib/payments/packages";
 import { TestGateway } from "@/lib/payments/test-gateway";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
 import { loadCatalog, makeWorkspace } from "../helpers/factories";
+import { random, randomSplit } from "@/tests/helpers/random";
 
 const CREDITS_PER_USD = 2_000_000n;
 const PROFILES = 27;
@@ -42,18 +43,6 @@ const MAX_VOLUME = 300_000n;
 /** Volumes on the tier boundaries of the default catalog (R3.4), drawn now and then. */
 const BOUNDARIES = [1_000n, 1_001n, 100_000n, 100_001n];
 const actor = { id: null, email: "owner@test.dev", role: "OWNER" };
-
-/** A small seeded generator (mulberry32), so a failure names the profile that broke. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Profile {
   seed: number;
@@ -99,21 +88,6 @@ function profileOf(seed: number, catalog: CalculatorCatalog): Profile {
     free: seed % 9 === 0,
     next,
   };
-}
-
-/** `operations` in one to three batches of random sizes. */
-function randomSplit(operations: bigint, next: () => number): bigint[] {
-  if (operations === 0n) return [];
-  const parts = 1 + Math.floor(next() * 3);
-  const sizes: bigint[] = [];
-  let left = operations;
-  for (let part = 1; part < parts && left > 1n; part += 1) {
-    const size = 1n + BigInt(Math.floor(next() * Number(left - 1n)));
-    sizes.push(size);
-    left -= size;
-  }
-  sizes.push(left);
-  return sizes;
 }
 
 const describeBuys = (buys: readonly PackageBuy[]) => (buys.length ? ` + ${buys.map((b) => `${b.count}× ${b.code}`).join(", ")}` : "");

@@ -38,12 +38,12 @@ export const dynamic = "force-dynamic";
 export default async function PricingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const prisma = await db();
   const rate = deploymentCreditsPerUsd();
-  const [plans, operationTypes, packages, calculatorCatalog] = await Promise.all([
+  const [plans, operationTypes, packages] = await Promise.all([
     listCatalogPlans(prisma),
     listOperationTypesWithTiers(prisma),
     listCatalogPackages(prisma),
-    getCalculatorCatalog(prisma, rate),
   ]);
+  const calculatorCatalog = await getCalculatorCatalog(prisma, rate, { plans, types: operationTypes, packages });
   // The first estimate is rendered here with the same code the browser then runs as the visitor types.
   const initial = inputsFromParams(await searchParams);
   const catalog = parseCalculatorCatalog(calculatorCatalog);

@@ -76,9 +76,27 @@ export async function listCatalogPackages(db: Reader) {
 
 export type CatalogPackage = Awaited<ReturnType<typeof listCatalogPackages>>[number];
 
-/** The catalog in the calculator's shape (R12): read once per request and handed to the page, never a second copy. */
-export async function getCalculatorCatalog(db: Reader, creditsPerUsd: bigint): Promise<CalculatorCatalogData> {
-  const [plans, types, packages] = await Promise.all([listCatalogPlans(db), listOperationTypesWithTiers(db), listCatalogPackages(db)]);
+interface CatalogRows {
+  plans: CatalogPlan[];
+  types: CatalogOperationType[];
+  packages: CatalogPackage[];
+}
+
+/**
+ * The catalog in the calculator's shape (R12): read once per request and
+ * handed to the page, never a second copy. Rows the page has read already
+ * are passed in `loaded` and not read again.
+ */
+export async function getCalculatorCatalog(
+  db: Reader,
+  creditsPerUsd: bigint,
+  loaded: Partial<CatalogRows> = {},
+): Promise<CalculatorCatalogData> {
+  const [plans, types, packages] = await Promise.all([
+    loaded.plans ?? listCatalogPlans(db),
+    loaded.types ?? listOperationTypesWithTiers(db),
+    loaded.packages ?? listCatalogPackages(db),
+  ]);
   return {
     creditsPerUsd: creditsPerUsd.toString(),
     types: types.map((type) => ({
@@ -121,14 +139,10 @@ export async function getCalculatorCatalog(db: Reader, creditsPerUsd: bigint): P
 
 /** Operations by operation type code in [from, to), from the hourly rollup (R8.1). */
 export async function getUsageByType(db: Reader, workspaceId: string, from: Date, to: Date): Promise<Map<string, bigint>> {
-  const [rows, types] = await Promise.all([
-    db.usageRollupHourly.groupBy({
-      by: ["operationTypeId"],
-      where: { workspaceId, hour: { gte: from, lt: to } },
-      _sum: { operations: true },
-    }),
-    listOperationTypes(db),
-  ]);
-  const codes = new Map(types.map((type) => [type.id, type.code]));
-  return new Map(rows.map((row) => [codes.get(row.operationTypeId) ?? row.operationTypeId, row._sum.operations ?? 0n]));
+  const rows = await db.$queryRaw<{ code: string; operations: bigint }[]>`
+    SELECT t."code", SUM(r."operations")::bigint AS "operations"
+    FROM "UsageRollupHourly" r JOIN "OperationType" t ON t."id" = r."operationTypeId"
+    WHERE r."workspaceId" = ${workspaceId}::uuid AND r."hour" >= ${from} AND r."hour" < ${to}
+    GROUP BY t."code"`;
+  return new Map(rows.map((row) => [row.code, row.operations]));
 }

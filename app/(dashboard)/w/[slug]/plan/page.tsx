@@ -41,11 +41,13 @@ export default async function PlanPage({
   const prisma = await db();
   const at = now();
   const lastMonth = previousCalendarMonth(at);
+  const plansRead = listCatalogPlans(prisma);
   const [plans, subscription, timeline, calculatorData, lastMonthUsage] = await Promise.all([
-    listCatalogPlans(prisma),
+    plansRead,
     getActiveSubscription(prisma, ctx.workspace.id),
     getBillingTimeline(prisma, ctx.workspace.id, at),
-    getCalculatorCatalog(prisma, deploymentCreditsPerUsd()),
+    // The plans read once, for the page and the calculator alike.
+    plansRead.then((loaded) => getCalculatorCatalog(prisma, deploymentCreditsPerUsd(), { plans: loaded })),
     getUsageByType(prisma, ctx.workspace.id, lastMonth.start, lastMonth.end),
   ]);
   const canManage = can(ctx.role, "manage-billing");
