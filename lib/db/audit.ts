@@ -18,6 +18,8 @@ export interface AuditEntry {
   action: string;
   reason?: string;
   detail?: Prisma.InputJsonValue;
+  /** A support action's key (R11): a second row with the same key is refused. */
+  idempotencyKey?: string;
   now: Date;
 }
 
@@ -32,6 +34,7 @@ export async function writeAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       action: entry.action,
       reason: entry.reason ?? "",
       detail: entry.detail ?? {},
+      idempotencyKey: entry.idempotencyKey ?? null,
     },
   });
 }

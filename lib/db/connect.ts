@@ -12,6 +12,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -281,7 +282,8 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
   const release = target.dir === "memory://" ? () => {} : takeEmbeddedLock(target.dir, options.role ?? "process", options.port);
   try {
     if (target.dir !== "memory://") fs.mkdirSync(target.dir, { recursive: true });
-    const pglite = await PGlite.create(target.dir === "memory://" ? undefined : target.dir);
+    // PGlite ships contrib extensions separately: pg_trgm serves the support search's indexes (R11).
+    const pglite = await PGlite.create({ dataDir: target.dir === "memory://" ? undefined : target.dir, extensions: { pg_trgm } });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     const sql = pgliteRunner(pglite, (work) => pglite.transaction((tx) => work(pgliteRunner(tx, notNested))));
     return {

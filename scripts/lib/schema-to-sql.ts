@@ -9,8 +9,10 @@
 //
 // Supported: what Meterdesk's schema uses (enums, scalar and list columns,
 // native types, literal / now() / autoincrement() / dbgenerated() defaults,
-// composite ids, @@unique, @@index with sort orders, @map / @@map, relations
-// with referential actions). Implicit many-to-many relations are refused.
+// composite ids, @@unique, @@index with sort orders, an index type
+// (`type: Gin` …) and operator classes written as `ops: raw("…")`, @map /
+// @@map, relations with referential actions). Implicit many-to-many relations
+// and Prisma's named operator classes (`ops: JsonbPathOps`) are refused.
 // Two things the DMMF does not carry: a custom foreign key name
 // (`@relation(map: …)`), rendered here with Prisma's default name, and the
 // trailing zeros of a Decimal default (`2.50` comes out as `2.5`).
@@ -47,8 +49,9 @@ export interface DmmfIndex {
   type: "id" | "unique" | "normal" | "fulltext";
   isDefinedOnField: boolean;
   dbName?: string | null;
+  /** BTree (also when absent), Hash, Gist, Gin, SpGist, Brin. */
   algorithm?: string;
-  fields: { name: string; sortOrder?: "asc" | "desc" }[];
+  fields: { name: string; sortOrder?: "asc" | "desc"; operatorClass?: string }[];
 }
 
 export interface DmmfEnum {
@@ -110,8 +113,23 @@ export interface ColumnShape {
 export interface IndexShape {
   name: string;
   unique: boolean;
-  columns: { name: string; sort: "ASC" | "DESC" | null }[];
+  /** The access method as pg_am names it: `btree`, `gin` … */
+  method: IndexMethod;
+  /** `ops`: the operator class when it is not the type's default (`gin_trgm_ops`, `text_pattern_ops`). */
+  columns: { name: string; sort: "ASC" | "DESC" | null; ops: string | null }[];
 }
+
+export type IndexMethod = "btree" | "hash" | "gist" | "gin" | "spgist" | "brin";
+
+// Prisma's `type:` argument → the access method.
+const INDEX_METHODS: Record<string, IndexMethod> = {
+  BTree: "btree",
+  Hash: "hash",
+  Gist: "gist",
+  Gin: "gin",
+  SpGist: "spgist",
+  Brin: "brin",
+};
 
 export interface ForeignKeyShape {
   name: string;
@@ -245,9 +263,11 @@ export function schemaShape(datamodel: Datamodel): SchemaShape {
         return {
           name: index.dbName ?? defaultName(`${table}_${names.join("_")}`, suffix),
           unique: index.type === "unique",
+          method: INDEX_METHODS[index.algorithm ?? "BTree"]!,
           columns: index.fields.map((f, i) => ({
             name: names[i]!,
             sort: f.sortOrder ? (f.sortOrder.toUpperCase() as "ASC" | "DESC") : null,
+            ops: f.operatorClass ?? null,
           })),
         };
       });
@@ -292,9 +312,16 @@ export function schemaShape(datamodel: Datamodel): SchemaShape {
 // Rather fail than write SQL that differs from Prisma's.
 function refuseUnsupported(model: DmmfModel, indexes: DmmfIndex[], models: Map<string, DmmfModel>): void {
   for (const index of indexes) {
-    if (index.type === "fulltext" || (index.algorithm && index.algorithm !== "BTree")) {
+    if (index.type === "fulltext" || (index.algorithm && !INDEX_METHODS[index.algorithm])) {
       const kind = index.type === "fulltext" ? "fulltext" : index.algorithm;
       throw new Error(`${model.name}: ${kind} indexes are not supported by scripts/lib/schema-to-sql.ts`);
+    }
+    // Named classes (JsonbPathOps) map to SQL names by rules of their own; raw("…") says the name itself.
+    const named = index.fields.find((f) => f.operatorClass && !/^[a-z_][a-z0-9_]*$/.test(f.operatorClass));
+    if (named) {
+      throw new Error(
+        `${model.name}.${named.name}: write the operator class as ops: raw("…") with its SQL name, not ${named.operatorClass} (scripts/lib/schema-to-sql.ts)`,
+      );
     }
   }
   for (const field of model.fields.filter((f) => f.kind === "object" && f.isList)) {
@@ -397,9 +424,11 @@ function renderCreateTable(table: TableShape): string {
   return `CREATE TABLE ${quoteIdent(table.name)} (\n${columns}${primaryKey}\n)`;
 }
 
-function renderCreateIndex(table: TableShape, index: IndexShape): string {
-  const columns = index.columns.map((c) => quoteIdent(c.name) + (c.sort ? ` ${c.sort}` : "")).join(", ");
-  return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(index.name)} ON ${quoteIdent(table.name)}(${columns})`;
+// Prisma writes `ON "T"("c")` for a B-tree and `ON "T" USING GIN ("c" gin_trgm_ops)` otherwise.
+export function renderCreateIndex(table: TableShape, index: IndexShape): string {
+  const columns = index.columns.map((c) => quoteIdent(c.name) + (c.ops ? ` ${c.ops}` : "") + (c.sort ? ` ${c.sort}` : "")).join(", ");
+  const using = index.method === "btree" ? "" : ` USING ${index.method.toUpperCase()} `;
+  return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(index.name)} ON ${quoteIdent(table.name)}${using}(${columns})`;
 }
 
 function renderAddForeignKey(table: TableShape, fk: ForeignKeyShape): string {

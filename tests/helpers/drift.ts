@@ -5,7 +5,8 @@
 //
 // Compared: enums and their values in order; tables; columns with their type
 // (format_type(), enums and arrays included), nullability and default; primary
-// keys; unique and plain indexes with their columns in order; foreign keys with
+// keys; unique and plain indexes with their columns in order, their access
+// method (btree, gin …) and each column's operator class; foreign keys with
 // their columns, referenced table and columns, ON DELETE and ON UPDATE.
 // Prisma's own `_prisma_migrations` table is ignored.
 import type { SqlRunner } from "@/lib/db/connect";
@@ -20,7 +21,7 @@ interface LiveColumn {
 interface LiveTable {
   columns: Map<string, LiveColumn>;
   primaryKey: { name: string; columns: string[] } | null;
-  indexes: Map<string, { unique: boolean; columns: string[]; predicate: string | null }>;
+  indexes: Map<string, { unique: boolean; method: string; columns: string[]; ops: (string | null)[]; predicate: string | null }>;
   foreignKeys: Map<string, { columns: string[]; referencedTable: string; referencedColumns: string[]; onDelete: string; onUpdate: string }>;
 }
 
@@ -105,17 +106,24 @@ async function readLiveSchema(sql: SqlRunner): Promise<LiveSchema> {
     name: string;
     table_name: string;
     is_unique: boolean;
+    method: string;
     columns: unknown;
+    ops: unknown;
     predicate: string | null;
   }>(`
-    SELECT ic.relname AS name, c.relname AS table_name, i.indisunique AS is_unique,
+    SELECT ic.relname AS name, c.relname AS table_name, i.indisunique AS is_unique, am.amname::text AS method,
            (SELECT json_agg(COALESCE(a.attname::text, '(expression)')
                             || CASE WHEN (i.indoption[k.ord - 1] & 1) = 1 THEN ' DESC' ELSE '' END ORDER BY k.ord)
               FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
               LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS columns,
+           -- Each column's operator class, null when it is its type's default.
+           (SELECT json_agg(CASE WHEN oc.opcdefault THEN NULL ELSE oc.opcname::text END ORDER BY k.ord)
+              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opclass, ord)
+              JOIN pg_opclass oc ON oc.oid = k.opclass) AS ops,
            pg_get_expr(i.indpred, i.indrelid) AS predicate
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_am am ON am.oid = ic.relam
     JOIN pg_class c ON c.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = current_schema() AND NOT i.indisprimary`);
@@ -157,7 +165,9 @@ async function readLiveSchema(sql: SqlRunner): Promise<LiveSchema> {
     if (IGNORED_TABLES.has(row.table_name)) continue;
     table(row.table_name).indexes.set(row.name, {
       unique: row.is_unique,
+      method: row.method,
       columns: list<string>(row.columns),
+      ops: list<string | null>(row.ops),
       predicate: row.predicate,
     });
   }
@@ -294,6 +304,18 @@ function compareTable(table: TableShape, live: LiveTable): string[] {
     if (actual.columns.join(",") !== wantedColumns.join(",")) {
       out.push(`${t}: index "${index.name}" covers ${names(wantedColumns)} in schema.prisma, ${names(actual.columns)} in the database`);
     }
+    if (actual.method !== index.method) {
+      out.push(`${t}: index "${index.name}" is a ${index.method} index in schema.prisma, ${actual.method} in the database`);
+    }
+    index.columns.forEach((column, i) => {
+      const found = actual.ops[i] ?? null;
+      if (found !== column.ops) {
+        const say = (ops: string | null) => ops ?? "the default";
+        out.push(
+          `${t}: index "${index.name}" column "${column.name}": operator class is ${say(column.ops)} in schema.prisma, ${say(found)} in the database`,
+        );
+      }
+    });
     if (actual.predicate) out.push(`${t}: index "${index.name}" has WHERE ${actual.predicate} in the database only`);
   }
   for (const [name, index] of live.indexes) {

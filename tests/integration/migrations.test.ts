@@ -145,6 +145,21 @@ describe("migrations on an empty database", () => {
       expected: [`table "Invoice": column "currency": default is 'eur' in schema.prisma, 'usd' in the database`],
     },
     {
+      edit: "an index's type changed",
+      schema: () =>
+        editBlock(schemaText, "model Workspace", (b) =>
+          b.replace('@@index([slug(ops: raw("gin_trgm_ops"))], type: Gin)', "@@index([slug])"),
+        ),
+      expected: ['table "Workspace": index "Workspace_slug_idx" is a btree index in schema.prisma, gin in the database'],
+    },
+    {
+      edit: "an index's operator class removed",
+      schema: () => editBlock(schemaText, "model ApiKey", (b) => b.replace('prefix(ops: raw("text_pattern_ops"))', "prefix")),
+      expected: [
+        'table "ApiKey": index "ApiKey_prefix_pattern_idx" column "prefix": operator class is the default in schema.prisma, text_pattern_ops in the database',
+      ],
+    },
+    {
       edit: "a model added",
       schema: () => `${schemaText}\nmodel Coupon {\n  code String @id\n}\n`,
       expected: ['table "Coupon" is in schema.prisma but not in the database'],
