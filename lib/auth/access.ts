@@ -64,6 +64,13 @@ export async function requireStaff(): Promise<SessionUser & { staffRole: StaffRo
   return user as SessionUser & { staffRole: StaffRoleName };
 }
 
+/** Staff management: admins only (R11); support staff and customers get 403, like requireStaff. */
+export async function requireAdmin(): Promise<SessionUser & { staffRole: "ADMIN" }> {
+  const staff = await requireStaff();
+  if (staff.staffRole !== "ADMIN") forbidden();
+  return staff as SessionUser & { staffRole: "ADMIN" };
+}
+
 /** Where a signed-in user lands: their first workspace, or the support console for staff without one. */
 export async function homePathFor(user: SessionUser): Promise<string> {
   const workspaces = await listUserWorkspaces(await db(), user.id);
