@@ -26,7 +26,7 @@ export function BillingStateBadge({ info }: { info: BillingStateInfo }) {
   return (
     <Badge tone={tone} dot>
       {label}
-      {deadline ? <span className="font-normal opacity-90">· until {formatDate(deadline)}</span> : null}
+      {deadline ? <span className="font-normal">· until {formatDate(deadline)}</span> : null}
     </Badge>
   );
 }

@@ -22,7 +22,7 @@ import { parseCalculatorCatalog } from "@/lib/calculator/estimate";
 import { deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
 import { getActiveSubscription } from "@/lib/db/queries/dashboard";
 import { getBillingTimeline } from "@/lib/db/queries/timeline";
-import { BillingTimelineSection } from "./billing-timeline";
+import { BillingTimelineSection } from "@/components/billing/billing-timeline";
 import { LastMonthSection, previousCalendarMonth } from "./last-month";
 import { CancelPlanButton, ChangePlanButton, UndoCancelButton, WithdrawDowngradeButton } from "./plan-dialogs";
 

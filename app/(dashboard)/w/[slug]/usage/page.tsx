@@ -14,6 +14,7 @@ import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
 import { requireWorkspace } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { refusalLabels } from "@/components/billing/labels";
 import { getLimitsAndRefusals } from "@/lib/db/queries/dashboard";
 import { loadForecast, type ForecastAnswer } from "@/lib/db/queries/forecast";
 import { env } from "@/lib/env";
@@ -29,31 +30,6 @@ export const metadata: Metadata = { title: "Usage" };
 const REFUSALS_DAYS = 7;
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
-// R2.4, R9.4 / R10: why calls were refused, what the client was answered, and what to do — in the customer's words.
-const refusalLabels: Record<string, { label: string; status: string; help: string }> = {
-  throttled: {
-    label: "Over the rate limit",
-    status: "429 · 11005",
-    help: "Back off for Retry-After seconds and retry with the same Idempotency-Key.",
-  },
-  insufficient_credits: {
-    label: "Out of credits",
-    status: "402 · 11100",
-    help: "Buy credits or a package, or wait for the next period's included credits.",
-  },
-  flex_off: { label: "Out of credits, flex off", status: "402 · 11100", help: "Turn flex billing on (Credits page) or buy credits." },
-  arrears: { label: "In arrears", status: "402 · 11101", help: "Pay the open invoice to use flex again." },
-  spend_cap: {
-    label: "Spend cap reached",
-    status: "402 · 11103",
-    help: "Raise the monthly spend cap in Settings, or wait for the next period.",
-  },
-  retention: { label: "Account suspended", status: "403 · 11102", help: "Pay the open invoice to restore service." },
-  invalid_key: { label: "Revoked API key", status: "401 · 11001", help: "Use an active key from the API keys page." },
-  invalid_body: { label: "Invalid request", status: "400 · 11002", help: "The response's details name the field to fix." },
-  idempotency_mismatch: { label: "Idempotency key reused", status: "409 · 11003", help: "Use a new key for a different request." },
-};
 
 export default async function UsagePage({
   params,

@@ -1,48 +1,78 @@
-// One account, whole (R11): plan, state, balances, members, keys, invoices,
-// audit trail. Key prefixes only, never secrets or cards. Each view is
-// itself written to the audit trail.
-import { ChevronLeft, KeyRound, Receipt, ScrollText } from "lucide-react";
+// One account, whole (R11): the plan and its periods, every balance, the
+// ledger, usage, invoices, limits and refused calls, the arrears state, the
+// billing timeline, members, keys and the audit trail, with the actions.
+// Read-only sections; key prefixes only, never secrets; a card is its brand
+// and last 4 digits. Each view is itself written to the audit trail.
+import { ChevronLeft, KeyRound } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { BillingTimelineSection } from "@/components/billing/billing-timeline";
+import { parseLedgerSearch, type SearchParams } from "@/components/billing/ledger/search-params";
 import { ApiKeyTable } from "@/components/billing/api-key-table";
-import { BillingStateBadge, BillingStateBanner } from "@/components/billing/billing-state";
-import { CreditsWithUsd } from "@/components/billing/credit-amount";
-import { DateText, formatDateRange } from "@/components/billing/dates";
-import { InvoiceTable } from "@/components/billing/invoice-table";
-import { formatPlanFee, formatRateLimits } from "@/components/billing/labels";
-import { MembersTable } from "@/components/billing/members-table";
-import { Badge } from "@/components/ui/badge";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { DescriptionList } from "@/components/ui/description-list";
-import { EmptyState } from "@/components/ui/empty-state";
-import { Section } from "@/components/ui/page-header";
-import { TBody, THead, Table, Td, Th, Tr } from "@/components/ui/table";
-import { requireStaff } from "@/lib/auth/access";
+import { BillingStateBadge, billingDeadline } from "@/components/billing/billing-state";
 import { deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
-import { GrantCredits } from "./grant-credits";
+import { DateText, formatRelativeDays } from "@/components/billing/dates";
+import { formatPlanFee } from "@/components/billing/labels";
+import { MembersTable } from "@/components/billing/members-table";
+import { Alert } from "@/components/ui/alert";
+import { EmptyState } from "@/components/ui/empty-state";
+import { requireStaff } from "@/lib/auth/access";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { recordStaffView } from "@/lib/db/audit";
+import { listOperationTypes } from "@/lib/db/queries/catalog";
+import { InvalidLedgerCursorError, listLedgerEntries, type LedgerPage } from "@/lib/db/queries/ledger-explorer";
 import { getAccount } from "@/lib/db/queries/support";
-import { formatCents } from "@/lib/money";
+import { SUPPORT_ACCOUNT_LIMITS, loadAccountSections } from "@/lib/db/queries/support-account";
+import { AccountActions } from "./account-actions";
+import { AccountSection, ACCOUNT_SECTIONS, Anchor } from "./sections/account-section";
+import { AccountSummary } from "./sections/account-summary";
+import { ArrearsSection } from "./sections/arrears";
+import { AuditLogSection, auditDescription } from "./sections/audit-log";
+import { BalancesSection } from "./sections/balances";
+import { InvoicesSection, invoicesDescription } from "./sections/invoices";
+import { LedgerSection, SUPPORT_LEDGER_PAGE_SIZE } from "./sections/ledger";
+import { RateLimitsPanel, RefusedCallsPanel } from "./sections/limits";
+import { PlanAndPeriodsSection } from "./sections/plan-periods";
+import { SectionNav } from "./sections/section-nav";
+import { UsageSection } from "./sections/usage";
 
 export const metadata: Metadata = { title: "Account · Support console" };
 
-export default async function SupportAccountPage({ params }: { params: Promise<{ workspaceId: string }> }) {
+export default async function SupportAccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspaceId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const staff = await requireStaff();
   const { workspaceId } = await params;
   const prisma = await db();
   const at = now();
-  const account = await getAccount(prisma, workspaceId, at);
+  const [account, operationTypes, query] = await Promise.all([
+    getAccount(prisma, workspaceId, at),
+    listOperationTypes(prisma),
+    searchParams,
+  ]);
   if (!account) notFound();
-  // R11: every staff view of an account is audited (this one appears in the log from the next view on).
+  // R11: every staff view of an account is audited, this one included.
   await recordStaffView(prisma, { workspaceId: account.id, actor: { id: staff.id, email: staff.email, role: staff.staffRole }, now: at });
 
-  const subscription = account.subscriptions[0] ?? null;
-  const plan = subscription?.plan ?? null;
-  const limits = account.rateLimits.length > 0 ? account.rateLimits : (plan?.rateLimits ?? []);
-  const members = account.memberships;
+  const ledgerBase = `/support/accounts/${account.id}#ledger`;
+  const search = parseLedgerSearch(
+    query,
+    operationTypes.map((type) => type.code),
+  );
+  const [sections, ledger] = await Promise.all([
+    loadAccountSections(prisma, account.id, at),
+    search.ok ? loadLedgerPage(account.id, search) : Promise.resolve({ page: null, cursorRefused: false }),
+  ]);
+
+  const plan = sections.plan.subscription?.plan ?? null;
+  const deadline = billingDeadline(account);
+  const owner = account.memberships.find((member) => member.role === "OWNER");
 
   return (
     <>
@@ -50,200 +80,169 @@ export default async function SupportAccountPage({ params }: { params: Promise<{
         <ChevronLeft aria-hidden className="size-4" />
         Accounts
       </Link>
-      <div className="mb-8 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
-        <div className="space-y-1.5">
+      <div className="mb-6 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+        <div className="min-w-0 space-y-1.5">
           <h1 className="text-2xl font-semibold tracking-tight">{account.name}</h1>
-          <p className="font-mono text-[13px] text-muted-foreground">{account.id}</p>
+          <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[13px] text-muted-foreground">
+            <span className="font-mono">{account.id}</span>
+            <span aria-hidden>·</span>
+            <span>{plan ? `${plan.name} (${formatPlanFee(plan)})` : "No plan"}</span>
+            {owner ? (
+              <>
+                <span aria-hidden>·</span>
+                <span>{owner.user.email}</span>
+              </>
+            ) : null}
+          </p>
         </div>
-        <BillingStateBadge info={account} />
+        <div className="self-start sm:self-auto">
+          <BillingStateBadge info={account} />
+        </div>
       </div>
 
       {account.billingState !== "GOOD" ? (
-        <div className="mb-6">
-          <BillingStateBanner info={account} />
-        </div>
+        <Alert
+          tone={account.billingState === "GRACE" ? "warning" : "danger"}
+          className="mb-4"
+          title={
+            account.billingState === "GRACE"
+              ? "In arrears: grace period"
+              : account.billingState === "RETENTION"
+                ? "In arrears: retention period, every metered call is refused"
+                : "Data deleted after retention"
+          }
+          action={
+            <a href="#arrears" className="text-sm font-medium text-foreground underline underline-offset-2">
+              See arrears
+            </a>
+          }
+        >
+          {deadline ? (
+            <>
+              {account.billingState === "GRACE" ? "Grace ends" : "Data is deleted"} on <DateText date={deadline} withTime /> (
+              {formatRelativeDays(deadline, at)}).
+            </>
+          ) : account.dataDeletedAt ? (
+            <>
+              Deleted on <DateText date={account.dataDeletedAt} />.
+            </>
+          ) : null}{" "}
+          {sections.arrears && sections.arrears.overdue.length > 0
+            ? `${sections.arrears.overdue.length} overdue ${sections.arrears.overdue.length === 1 ? "invoice" : "invoices"}.`
+            : null}
+        </Alert>
       ) : null}
 
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Account</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <DescriptionList
-              items={[
-                { term: "Slug", value: <code className="font-mono text-[13px]">{account.slug}</code> },
-                { term: "Created", value: <DateText date={account.createdAt} /> },
-                {
-                  term: "Stripe customer",
-                  value: account.stripeCustomerId ? (
-                    <code className="font-mono text-[13px]">{account.stripeCustomerId}</code>
-                  ) : (
-                    <span className="text-muted-foreground">None</span>
-                  ),
-                },
-                {
-                  term: "In arrears since",
-                  value: account.arrearsSince ? <DateText date={account.arrearsSince} /> : <span className="text-muted-foreground">—</span>,
-                },
-                { term: "Flex billing", value: account.flexEnabled ? "On" : "Off" },
-                { term: "Auto top-up", value: account.autoTopUpEnabled ? "On" : "Off" },
-              ]}
-            />
-          </CardContent>
-        </Card>
+      <SectionNav sections={ACCOUNT_SECTIONS} />
 
-        <Card>
-          <CardHeader>
-            <CardTitle>Plan and limits</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <DescriptionList
-              items={[
-                {
-                  term: "Plan",
-                  value: plan ? (
-                    <span>
-                      <span className="font-medium">{plan.name}</span>{" "}
-                      <span className="text-muted-foreground tabular-nums">· {formatPlanFee(plan)}</span>
-                    </span>
-                  ) : (
-                    <span className="text-muted-foreground">No plan</span>
-                  ),
-                },
-                {
-                  term: "Current period",
-                  value: subscription ? (
-                    <span className="tabular-nums">
-                      {subscription.currentPeriodEnd
-                        ? formatDateRange(subscription.currentPeriodStart, subscription.currentPeriodEnd)
-                        : "Open-ended"}
-                      {subscription.cancelAtPeriodEnd ? (
-                        <Badge tone="warning" className="ml-2">
-                          Cancels at period end
-                        </Badge>
-                      ) : null}
-                    </span>
-                  ) : (
-                    "—"
-                  ),
-                },
-                {
-                  term: account.rateLimits.length > 0 ? "Rate limits (custom)" : "Rate limits",
-                  value: formatRateLimits(limits),
-                },
-                {
-                  term: "Spend cap",
-                  value:
-                    account.spendCapCents != null ? (
-                      <span className="tabular-nums">{formatCents(account.spendCapCents)}</span>
-                    ) : (
-                      <span className="text-muted-foreground">None</span>
-                    ),
-                },
-              ]}
-            />
-          </CardContent>
-        </Card>
-      </div>
+      <AccountSection id="account" title="Account">
+        <AccountSummary account={account} card={sections.card} />
+      </AccountSection>
 
-      <Section title="Balances">
-        {account.balance ? (
-          <Card>
-            <CardContent>
-              <DescriptionList
-                columns={3}
-                items={[
-                  {
-                    term: "Included",
-                    value: (
-                      <span>
-                        <CreditsWithUsd credits={account.balance.included} />
-                        {account.balance.includedExpiresAt ? (
-                          <span className="block text-xs text-muted-foreground">
-                            resets <DateText date={account.balance.includedExpiresAt} />
-                          </span>
-                        ) : null}
-                      </span>
-                    ),
-                  },
-                  { term: "Prepaid", value: <CreditsWithUsd credits={account.balance.prepaid} /> },
-                  { term: "Flex used this period", value: <CreditsWithUsd credits={account.balance.flexUsed} /> },
-                ]}
-              />
-            </CardContent>
-          </Card>
-        ) : (
-          <EmptyState compact title="No balance yet" description="The billing engine has not written a balance for this workspace." />
-        )}
-      </Section>
+      <AccountSection
+        id="plan"
+        title="Plan and periods"
+        description="The subscription, what is scheduled for its period's end, and the latest periods."
+      >
+        <PlanAndPeriodsSection data={sections.plan} state={account} flexEnabled={account.flexEnabled} />
+      </AccountSection>
 
-      <Section title="Actions" description="Each action is previewed before it is applied, and recorded in the audit log with its reason.">
-        <GrantCredits workspaceId={account.id} creditsPerUsd={deploymentCreditsPerUsd().toString()} />
-      </Section>
+      <AccountSection
+        id="balances"
+        title="Balances"
+        description="What the account can spend right now, by source, as the customer and the API see it."
+      >
+        <BalancesSection data={sections.balances} plan={plan} flexEnabled={account.flexEnabled} now={at} />
+      </AccountSection>
 
-      <Section title="Members">
-        {members.length === 0 ? (
+      <AccountSection
+        id="actions"
+        title="Actions"
+        description="Each action is previewed before it is applied, and recorded in the audit log with its reason."
+      >
+        <AccountActions account={account} creditsPerUsd={deploymentCreditsPerUsd().toString()} now={at} />
+      </AccountSection>
+
+      <AccountSection
+        id="ledger"
+        title="Ledger"
+        description="Every movement of the account's credits, newest first: usage with the sources that paid for it, included credits, top-ups, grants, packages, forfeits and expiries."
+      >
+        <LedgerSection
+          basePath={ledgerBase}
+          search={search}
+          page={ledger.page}
+          cursorRefused={ledger.cursorRefused}
+          operationTypes={operationTypes}
+        />
+      </AccountSection>
+
+      <AccountSection id="usage" title="Usage" description="Successful operations of the last 30 days, by UTC day.">
+        <UsageSection series={sections.usage} />
+      </AccountSection>
+
+      <AccountSection id="invoices" title="Invoices" description={invoicesDescription(sections.invoices)}>
+        <InvoicesSection data={sections.invoices} />
+      </AccountSection>
+
+      <AccountSection
+        id="limits"
+        title="Rate limits and refused calls"
+        description="What throttles the account's API calls, and what was refused lately."
+      >
+        <div className="space-y-8">
+          <RateLimitsPanel data={sections.limits} />
+          <RefusedCallsPanel data={sections.refusals} days={SUPPORT_ACCOUNT_LIMITS.refusalDays} />
+        </div>
+      </AccountSection>
+
+      <AccountSection id="arrears" title="Arrears" description="The payment state of the account and its deadlines, in UTC.">
+        {sections.arrears ? <ArrearsSection data={sections.arrears} now={at} /> : null}
+      </AccountSection>
+
+      <Anchor id="timeline">
+        <BillingTimelineSection timeline={sections.timeline} />
+      </Anchor>
+
+      <AccountSection id="members" title="Members">
+        {account.memberships.length === 0 ? (
           <EmptyState compact title="No members" description="This workspace has no members." />
         ) : (
-          <MembersTable members={members} />
+          <MembersTable members={account.memberships} />
         )}
-      </Section>
+      </AccountSection>
 
-      <Section title="API keys" description="Prefixes only. Secrets are never stored or shown.">
+      <AccountSection id="api-keys" title="API keys" description="Prefixes only. Secrets are never stored or shown.">
         {account.apiKeys.length === 0 ? (
           <EmptyState compact icon={KeyRound} title="No API keys" description="This workspace has not created any keys." />
         ) : (
           <ApiKeyTable keys={account.apiKeys} />
         )}
-      </Section>
+      </AccountSection>
 
-      <Section title="Recent invoices">
-        {account.invoices.length === 0 ? (
-          <EmptyState compact icon={Receipt} title="No invoices yet" description="Invoices appear when the account is first charged." />
-        ) : (
-          <InvoiceTable invoices={account.invoices} showPeriod={false} />
-        )}
-      </Section>
-
-      <Section title="Audit log" description="Every change to the account, by customers and staff, newest first.">
-        {account.auditLog.length === 0 ? (
-          <EmptyState
-            compact
-            icon={ScrollText}
-            title="No audit entries"
-            description="Changes to plans, credits, keys and limits are recorded here."
-          />
-        ) : (
-          <Table label="Audit log">
-            <THead>
-              <tr>
-                <Th>When</Th>
-                <Th>Actor</Th>
-                <Th>Action</Th>
-                <Th>Reason</Th>
-              </tr>
-            </THead>
-            <TBody>
-              {account.auditLog.map((entry) => (
-                <Tr key={entry.id.toString()}>
-                  <Td className="whitespace-nowrap text-muted-foreground">
-                    <DateText date={entry.createdAt} withTime />
-                  </Td>
-                  <Td>
-                    <span className="block">{entry.actorEmail}</span>
-                    <span className="text-xs text-muted-foreground">{entry.actorRole}</span>
-                  </Td>
-                  <Td>
-                    <code className="font-mono text-[13px]">{entry.action}</code>
-                  </Td>
-                  <Td className="text-muted-foreground">{entry.reason || "—"}</Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        )}
-      </Section>
+      <AccountSection id="audit" title="Audit log" description={auditDescription(sections.audit)}>
+        <AuditLogSection data={sections.audit} />
+      </AccountSection>
     </>
   );
+}
+
+/** One page of the ledger as the address asks; a cursor edited by hand is refused with a message, not an error page. */
+async function loadLedgerPage(
+  workspaceId: string,
+  search: Extract<ReturnType<typeof parseLedgerSearch>, { ok: true }>,
+): Promise<{ page: LedgerPage | null; cursorRefused: boolean }> {
+  try {
+    const page = await listLedgerEntries(await db(), {
+      workspaceId,
+      filters: search.filters,
+      cursor: search.cursor,
+      direction: search.direction,
+      limit: SUPPORT_LEDGER_PAGE_SIZE,
+    });
+    return { page, cursorRefused: false };
+  } catch (error) {
+    if (!(error instanceof InvalidLedgerCursorError)) throw error;
+    return { page: null, cursorRefused: true };
+  }
 }

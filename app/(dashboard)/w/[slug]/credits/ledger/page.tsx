@@ -10,9 +10,9 @@ import { requireWorkspace } from "@/lib/auth/access";
 import { db } from "@/lib/db";
 import { listOperationTypes } from "@/lib/db/queries/catalog";
 import { InvalidLedgerCursorError, listLedgerEntries, type LedgerPage } from "@/lib/db/queries/ledger-explorer";
-import { LedgerFilters } from "./ledger-filters";
-import { LedgerEntries } from "./ledger-table";
-import { ledgerHref, parseLedgerSearch, type LedgerForm, type SearchParams } from "./search-params";
+import { LedgerFilters } from "@/components/billing/ledger/ledger-filters";
+import { LedgerEntries } from "@/components/billing/ledger/ledger-table";
+import { ledgerHref, parseLedgerSearch, type LedgerForm, type SearchParams } from "@/components/billing/ledger/search-params";
 
 export const metadata: Metadata = { title: "Ledger" };
 
@@ -68,7 +68,7 @@ export default async function LedgerPage({
       />
 
       <LedgerFilters
-        slug={slug}
+        basePath={ledgerHref(slug)}
         form={search.form}
         operationTypes={operationTypes}
         problems={search.ok ? undefined : search.problems}

@@ -104,6 +104,17 @@ export function parseLedgerSearch(params: SearchParams, operationTypes: readonly
 
 /** The page's address with these filters, at the newest entries or before / after a cursor. */
 export function ledgerHref(slug: string, form?: Partial<LedgerForm>, page?: { before: string } | { after: string }): string {
+  return ledgerViewHref(`/w/${slug}/credits/ledger`, form, page);
+}
+
+/**
+ * The same for a ledger shown at another address (`base`, without a query; it
+ * may end with a "#fragment"), e.g. an account page of the support console.
+ */
+export function ledgerViewHref(base: string, form?: Partial<LedgerForm>, page?: { before: string } | { after: string }): string {
+  const hashAt = base.indexOf("#");
+  const path = hashAt === -1 ? base : base.slice(0, hashAt);
+  const hash = hashAt === -1 ? "" : base.slice(hashAt);
   const query = new URLSearchParams();
   for (const key of ["kind", "source", "type", "from", "to"] as const) {
     const value = form?.[key];
@@ -112,7 +123,7 @@ export function ledgerHref(slug: string, form?: Partial<LedgerForm>, page?: { be
   if (page && "before" in page) query.set("before", page.before);
   if (page && "after" in page) query.set("after", page.after);
   const search = query.toString();
-  return `/w/${slug}/credits/ledger${search ? `?${search}` : ""}`;
+  return `${path}${search ? `?${search}` : ""}${hash}`;
 }
 
 /** A long idempotency key as its start and end ("demo:pred…600000"); the whole key is its title. */

@@ -11,18 +11,19 @@ import { Input, inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { LEDGER_KINDS, LEDGER_SOURCES } from "@/lib/db/queries/ledger-explorer";
 import { kindLabels, sourceLabels } from "./ledger-table";
-import { ledgerHref, type LedgerField, type LedgerForm } from "./search-params";
+import type { LedgerField, LedgerForm } from "./search-params";
 
 const selectClassName = cn(inputClassName, "h-9 pr-8");
 
 export function LedgerFilters({
-  slug,
+  basePath,
   form,
   operationTypes,
   problems = {},
   filtered,
 }: {
-  slug: string;
+  /** The ledger's address without filters (ledgerHref / ledgerViewHref): where the form goes and "Clear filters" leads. */
+  basePath: string;
   form: LedgerForm;
   operationTypes: { code: string; name: string }[];
   problems?: Partial<Record<LedgerField, string[]>>;
@@ -30,7 +31,7 @@ export function LedgerFilters({
 }) {
   return (
     <Card className="mb-6 p-4 sm:p-5">
-      <form method="get" action={ledgerHref(slug)} role="search" aria-label="Filter the ledger" data-view-control>
+      <form method="get" action={basePath} role="search" aria-label="Filter the ledger" data-view-control>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
           <Field id="ledger-kind" label="Kind" errors={problems.kind} className="col-span-2 sm:col-span-1">
             <select
@@ -99,7 +100,7 @@ export function LedgerFilters({
             Apply filters
           </Button>
           {filtered ? (
-            <Link href={ledgerHref(slug)} className={buttonClassName({ variant: "ghost", size: "sm" })}>
+            <Link href={basePath} className={buttonClassName({ variant: "ghost", size: "sm" })}>
               Clear filters
             </Link>
           ) : null}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ledgerHref, parseLedgerSearch, shortKey } from "./search-params";
+import { ledgerHref, ledgerViewHref, parseLedgerSearch, shortKey } from "./search-params";
 
 const TYPES = ["predict", "upload", "search", "train"];
 
@@ -72,6 +72,14 @@ describe("the ledger page's address", () => {
       "/w/acme/credits/ledger?kind=usage&from=2026-03-05&before=abc",
     );
     expect(ledgerHref("acme", {}, { after: "xyz" })).toBe("/w/acme/credits/ledger?after=xyz");
+  });
+
+  it("writes them at another address too, before its fragment (the support console's account page)", () => {
+    expect(ledgerViewHref("/support/accounts/ws-1#ledger")).toBe("/support/accounts/ws-1#ledger");
+    expect(ledgerViewHref("/support/accounts/ws-1#ledger", { kind: "grant", to: "2026-03-31" }, { before: "abc" })).toBe(
+      "/support/accounts/ws-1?kind=grant&to=2026-03-31&before=abc#ledger",
+    );
+    expect(ledgerViewHref("/support/accounts/ws-1", { type: "predict" })).toBe("/support/accounts/ws-1?type=predict");
   });
 
   it("shortens a long idempotency key to its start and end", () => {

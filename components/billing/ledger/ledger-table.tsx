@@ -33,8 +33,11 @@ const SOURCES = ["included", "package", "prepaid", "flex"] as const;
 
 const timeFormat = new Intl.DateTimeFormat("en-US", { timeStyle: "short", hourCycle: "h23", timeZone: "UTC" });
 
-/** A table on wide screens (scrolling sideways inside its card when it must); a stacked list on phones and tablets. */
-export function LedgerEntries({ entries, slug }: { entries: LedgerExplorerEntry[]; slug: string }) {
+/**
+ * A table on wide screens (scrolling sideways inside its card when it must); a stacked list on phones and tablets.
+ * `slug` links invoice numbers to the workspace's invoice pages; without it (the support console) they are plain text.
+ */
+export function LedgerEntries({ entries, slug }: { entries: LedgerExplorerEntry[]; slug?: string }) {
   return (
     <>
       <div className="hidden lg:block">
@@ -45,7 +48,7 @@ export function LedgerEntries({ entries, slug }: { entries: LedgerExplorerEntry[
   );
 }
 
-function LedgerTable({ entries, slug }: { entries: LedgerExplorerEntry[]; slug: string }) {
+function LedgerTable({ entries, slug }: { entries: LedgerExplorerEntry[]; slug?: string }) {
   return (
     <Table label="Ledger entries" className="min-w-[52rem]">
       <THead>
@@ -90,7 +93,7 @@ function LedgerTable({ entries, slug }: { entries: LedgerExplorerEntry[]; slug: 
   );
 }
 
-function LedgerList({ entries, slug }: { entries: LedgerExplorerEntry[]; slug: string }) {
+function LedgerList({ entries, slug }: { entries: LedgerExplorerEntry[]; slug?: string }) {
   return (
     <ol aria-label="Ledger entries" className="divide-y divide-border rounded-xl border border-border bg-surface shadow-card lg:hidden">
       {entries.map((entry) => (
@@ -184,7 +187,8 @@ function PaidFrom({ entry }: { entry: LedgerExplorerEntry }) {
   );
 }
 
-function Reference({ entry, slug }: { entry: LedgerExplorerEntry; slug: string }) {
+function Reference({ entry, slug }: { entry: LedgerExplorerEntry; slug?: string }) {
+  if (entry.invoiceNumber && !slug) return <span className="font-mono text-[13px] font-medium">{entry.invoiceNumber}</span>;
   if (entry.invoiceNumber) {
     return (
       <Link
