@@ -8,7 +8,9 @@ export const demo = {
   free: "free@demo.meterdesk.dev",
   payg: "payg@demo.meterdesk.dev",
   arrears: "arrears@demo.meterdesk.dev",
+  late: "late@demo.meterdesk.dev",
   support: "support@demo.meterdesk.dev",
+  admin: "admin@demo.meterdesk.dev",
   viewer: "viewer@demo.meterdesk.dev",
 };
 

@@ -149,6 +149,19 @@ export function discountLine(reason: string, amountCents: bigint | number): Invo
   return { description: `Discount: ${reason}`, source: null, rule: "R11", quantity: 1n, credits: null, amountCents: -cents };
 }
 
+/**
+ * R11: `percent` off the subtotal of `lines`, rounded down to the cent (the
+ * customer never pays less than the percentage says); null when it comes to
+ * nothing. "Discount 20%: goodwill for the outage".
+ */
+export function percentDiscountLine(lines: readonly InvoiceLineDraft[], percent: number, reason: string): InvoiceLineDraft | null {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new RangeError(`a discount is 1–100%, not ${percent}`);
+  const subtotal = lines.filter((line) => line.amountCents > 0n).reduce((sum, line) => sum + line.amountCents, 0n);
+  const cents = (subtotal * BigInt(percent)) / 100n;
+  if (cents <= 0n) return null;
+  return { ...discountLine(reason, cents), description: `Discount ${percent}%: ${reason}` };
+}
+
 /** One tier's share of a batch (R3.1) in words: "Predict 1,001–1,022: 22 × 2,400 credits = 52,800 credits". */
 export function ratedLineDescription(operationTypeName: string, line: RatedLine): string {
   const counts =

@@ -41,11 +41,30 @@ export async function findKeyWithLimits(sql: SqlRunner, prefix: string): Promise
   return rows[0] ?? null;
 }
 
-/** R9.3 / R11: support sets a custom limit for one workspace (null removes it). */
-export async function setWorkspaceRateLimit(
-  tx: Tx,
-  input: { workspaceId: string; window: "SECOND" | "HOUR"; limit: number | null; reason: string; actor: Actor; now: Date },
-): Promise<void> {
+export interface CustomRateLimit {
+  workspaceId: string;
+  window: "SECOND" | "HOUR";
+  limit: number | null;
+  reason: string;
+  actor: Actor;
+  now: Date;
+}
+
+/** R9.3 / R11: support sets a custom limit for one workspace (null removes it), audited. */
+export async function setWorkspaceRateLimit(tx: Tx, input: CustomRateLimit): Promise<void> {
+  await writeWorkspaceRateLimit(tx, input);
+  await writeAudit(tx, {
+    workspaceId: input.workspaceId,
+    actor: input.actor,
+    action: "rate_limit.set",
+    reason: input.reason,
+    detail: { window: input.window, limit: input.limit },
+    now: input.now,
+  });
+}
+
+/** The limit row alone; the caller writes the audit row (the support console's previewed action does, with before and after). */
+export async function writeWorkspaceRateLimit(tx: Tx, input: CustomRateLimit): Promise<void> {
   if (input.limit === null) {
     await tx.workspaceRateLimit.deleteMany({ where: { workspaceId: input.workspaceId, window: input.window } });
   } else {
@@ -62,14 +81,6 @@ export async function setWorkspaceRateLimit(
       update: { limit: input.limit, reason: input.reason, setById: input.actor.id, createdAt: input.now },
     });
   }
-  await writeAudit(tx, {
-    workspaceId: input.workspaceId,
-    actor: input.actor,
-    action: "rate_limit.set",
-    reason: input.reason,
-    detail: { window: input.window, limit: input.limit },
-    now: input.now,
-  });
 }
 
 /** Flushes the API's in-memory counters: refused calls per minute and reason, keys' last use. */

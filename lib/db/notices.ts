@@ -56,6 +56,15 @@ async function recipients(tx: Tx, workspaceId: string, kind: NoticeKind) {
   return members.filter((member) => !optedOut.has(member.userId)).map((member) => ({ userId: member.userId, email: member.user.email }));
 }
 
+/** Who receives a money notice (an invoice, a receipt): every owner and billing admin, by email, sorted. */
+export async function moneyNoticeRecipients(tx: Tx, workspaceId: string): Promise<string[]> {
+  const members = await tx.membership.findMany({
+    where: { workspaceId, role: { in: [...MONEY_ROLES] } },
+    select: { user: { select: { email: true } } },
+  });
+  return members.map((member) => member.user.email).sort();
+}
+
 /** Writes the notice for each recipient, rendered now; returns how many rows were new. */
 export async function enqueueNotice(tx: Tx, input: NoticeInput): Promise<number> {
   const workspace = await tx.workspace.findUniqueOrThrow({ where: { id: input.workspaceId }, select: { slug: true, name: true } });

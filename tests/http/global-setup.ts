@@ -1,6 +1,7 @@
 // The HTTP suites drive the production build (`next build` must have run) on a
 // real PostgreSQL and Redis: this starts the server on a free port against a
 // fresh database, and stops it and drops the database afterwards.
+import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "@/lib/db/connect";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -12,6 +13,8 @@ declare module "vitest" {
     baseUrl: string;
     databaseUrl: string;
     redisUrl: string;
+    /** The server's session secret: suites mint session cookies with it (tests/http/sessions.ts). */
+    authSecret: string;
   }
 }
 
@@ -23,10 +26,12 @@ export default async function setup(project: TestProject) {
   await loadCatalog(database.prisma);
   await database.close();
 
-  const server = await startAppServer({ databaseUrl: scratch.url, redisUrl });
+  const authSecret = randomBytes(32).toString("hex");
+  const server = await startAppServer({ databaseUrl: scratch.url, redisUrl, authSecret });
   project.provide("baseUrl", server.url);
   project.provide("databaseUrl", scratch.url);
   project.provide("redisUrl", redisUrl);
+  project.provide("authSecret", authSecret);
 
   return async () => {
     await server.stop();

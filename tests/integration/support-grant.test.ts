@@ -7,10 +7,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/access";
-import type { Database } from "@/lib/db/connect";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-db";
 import { loadCatalog, makeWorkspace } from "../helpers/factories";
 import { snapshotTables } from "../helpers/snapshot";
+import { createStaff, outcomeOf, ownerOf, publicTables, useDatabase } from "../helpers/server-actions";
 
 const session: { user: SessionUser | null } = { user: null };
 vi.mock("@/lib/auth/session", () => ({ readSession: async () => session.user }));
@@ -23,69 +23,52 @@ process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 
 const NOW = new Date("2027-06-10T09:00:00.000Z");
 
-type Outcome = "403" | "redirect" | { ok: boolean; error?: string; data?: unknown; fieldErrors?: unknown };
-async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return (await call()) as Outcome;
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest ?? "";
-    if (digest === "NEXT_HTTP_ERROR_FALLBACK;403") return "403";
-    if (digest.startsWith("NEXT_REDIRECT")) return "redirect";
-    throw error;
-  }
-}
-
 describe("support grants prepaid credits (R11)", () => {
   let database: TestDatabase;
   let actions: typeof import("@/app/(support)/support/accounts/[workspaceId]/actions");
   let workspaceId: string;
   let ownerUser: SessionUser;
   let tables: string[];
-  const support: SessionUser = { id: randomUUID(), email: "support@test.dev", name: "Sam Support", staffRole: "SUPPORT" };
-  const admin: SessionUser = { id: randomUUID(), email: "admin@test.dev", name: "Ada Admin", staffRole: "ADMIN" };
+  let support: SessionUser;
+  let admin: SessionUser;
 
   const prepaid = async () => (await database.prisma.creditBalance.findUniqueOrThrow({ where: { workspaceId } })).prepaid;
+  const status = (result: Awaited<ReturnType<typeof actions.grantPrepaidAction>>) => (result.ok ? result.data.status : result);
+
+  /** The preview of a grant, and the confirmation that applies exactly it. */
+  async function previewed(credits: string, reason = "goodwill for the outage") {
+    const result = await actions.previewGrantAction({ workspaceId, credits });
+    if (!result.ok) throw new Error(result.error);
+    return {
+      preview: result.data.preview,
+      confirm: { workspaceId, credits, reason, idempotencyKey: randomUUID(), token: result.data.token },
+    };
+  }
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    (globalThis as unknown as { __meterdeskDb?: Promise<Database> }).__meterdeskDb = Promise.resolve(database);
+    useDatabase(database);
     await loadCatalog(database.prisma);
-    for (const staff of [support, admin]) {
-      await database.prisma.user.create({ data: { id: staff.id, email: staff.email, name: staff.name, staffRole: staff.staffRole } });
-    }
-    const workspace = await makeWorkspace(database.prisma, { now: NOW });
-    workspaceId = workspace.id;
-    const owner = await database.prisma.membership.findFirstOrThrow({ where: { workspaceId, role: "OWNER" }, select: { user: true } });
-    ownerUser = { id: owner.user.id, email: owner.user.email, name: owner.user.name ?? "", staffRole: null };
+    ({ support, admin } = await createStaff(database.prisma));
+    workspaceId = (await makeWorkspace(database.prisma, { now: NOW })).id;
+    ownerUser = await ownerOf(database.prisma, workspaceId);
     actions = await import("@/app/(support)/support/accounts/[workspaceId]/actions");
-    const rows = await database.sql.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
-    tables = rows.map((row) => String((row as { tablename: string }).tablename));
+    tables = await publicTables(database);
   }, 120_000);
 
   afterAll(async () => {
-    (globalThis as unknown as { __meterdeskDb?: Promise<Database> }).__meterdeskDb = undefined;
+    useDatabase(undefined);
     await database?.close();
   });
 
   it("support previews, then grants exactly the preview once — a double submit applies once — with its audit row", async () => {
     session.user = support;
     const before = await prepaid();
-    const preview = await actions.previewGrantAction({ workspaceId, credits: "10,000,000" });
-    expect(preview).toEqual({
-      ok: true,
-      data: { credits: "10000000", prepaidBefore: before.toString(), prepaidAfter: (before + 10_000_000n).toString() },
-    });
-    const input = {
-      workspaceId,
-      credits: "10000000",
-      reason: "goodwill for the outage",
-      idempotencyKey: randomUUID(),
-      previewedPrepaid: before.toString(),
-    };
+    const { preview, confirm } = await previewed("10,000,000");
+    expect(preview).toEqual({ credits: "10000000", prepaidBefore: before.toString(), prepaidAfter: (before + 10_000_000n).toString() });
     // Two submits of the same confirmation at once.
-    const [first, second] = await Promise.all([actions.grantPrepaidAction(input), actions.grantPrepaidAction(input)]);
-    const statuses = [first, second].map((result) => (result.ok && "status" in result.data ? result.data.status : result));
-    expect(statuses.sort()).toEqual(["applied", "replayed"]);
+    const both = await Promise.all([actions.grantPrepaidAction(confirm), actions.grantPrepaidAction(confirm)]);
+    expect(both.map(status).sort()).toEqual(["applied", "replayed"]);
     expect(await prepaid()).toBe(before + 10_000_000n);
     const audit = await database.prisma.auditLog.findMany({ where: { workspaceId, action: "support.grant_prepaid" } });
     expect(audit).toHaveLength(1);
@@ -94,7 +77,8 @@ describe("support grants prepaid credits (R11)", () => {
       actorEmail: support.email,
       actorRole: "SUPPORT",
       reason: "goodwill for the outage",
-      detail: { credits: "10000000", before: { prepaid: before.toString() }, after: { prepaid: (before + 10_000_000n).toString() } },
+      idempotencyKey: confirm.idempotencyKey,
+      detail: { before: { prepaid: before.toString() }, after: { prepaid: (before + 10_000_000n).toString() } },
     });
     const grants = await database.prisma.creditGrant.findMany({ where: { workspaceId, kind: "SUPPORT" } });
     expect(grants.map((grant) => grant.amount)).toEqual([10_000_000n]);
@@ -103,23 +87,20 @@ describe("support grants prepaid credits (R11)", () => {
 
   it("a balance that moved after the preview gets a new preview, and nothing is granted", async () => {
     session.user = admin;
+    const stale = await previewed("5000", "test credits");
+    // Another grant lands in between.
+    expect(status(await actions.grantPrepaidAction((await previewed("7")).confirm))).toBe("applied");
     const before = await prepaid();
-    const stale = {
-      workspaceId,
-      credits: "5000",
-      reason: "test credits",
-      idempotencyKey: randomUUID(),
-      previewedPrepaid: (before - 1n).toString(),
-    };
-    const result = await actions.grantPrepaidAction(stale);
-    expect(result).toEqual({
+    const snapshot = await snapshotTables(database.sql, tables);
+    const result = await actions.grantPrepaidAction(stale.confirm);
+    expect(result).toMatchObject({
       ok: true,
       data: {
         status: "changed",
         preview: { credits: "5000", prepaidBefore: before.toString(), prepaidAfter: (before + 5_000n).toString() },
       },
     });
-    expect(await prepaid()).toBe(before);
+    expect(await snapshotTables(database.sql, tables)).toEqual(snapshot);
   });
 
   it("bad input gets a message by the field and changes nothing", async () => {
@@ -135,38 +116,23 @@ describe("support grants prepaid credits (R11)", () => {
       const result = await actions.previewGrantAction(input);
       expect(result.ok).toBe(false);
     }
-    const noReason = await actions.grantPrepaidAction({
-      workspaceId,
-      credits: "10",
-      reason: " ",
-      idempotencyKey: randomUUID(),
-      previewedPrepaid: "0",
-    });
+    const { confirm } = await previewed("10");
+    const noReason = await actions.grantPrepaidAction({ ...confirm, reason: " " });
     expect(noReason).toMatchObject({ ok: false, fieldErrors: { reason: ["Say why, in a few words: it goes into the audit trail."] } });
     expect(await snapshotTables(database.sql, tables)).toEqual(snapshot);
   });
 
   it("signed out, or a customer — even the workspace's owner — calling the actions directly is refused and nothing changes", async () => {
+    session.user = support;
+    const { confirm } = await previewed("10", "free money");
     for (const [who, user, expected] of [
       ["signed out", null, "redirect"],
       ["the workspace's owner", ownerUser, "403"],
     ] as const) {
       session.user = user;
       const snapshot = await snapshotTables(database.sql, tables);
-      const current = (await prepaid()).toString();
       expect([who, await outcomeOf(() => actions.previewGrantAction({ workspaceId, credits: "10" }))]).toEqual([who, expected]);
-      expect([
-        who,
-        await outcomeOf(() =>
-          actions.grantPrepaidAction({
-            workspaceId,
-            credits: "10",
-            reason: "free money",
-            idempotencyKey: randomUUID(),
-            previewedPrepaid: current,
-          }),
-        ),
-      ]).toEqual([who, expected]);
+      expect([who, await outcomeOf(() => actions.grantPrepaidAction(confirm))]).toEqual([who, expected]);
       expect(await snapshotTables(database.sql, tables)).toEqual(snapshot);
     }
   });

@@ -88,14 +88,16 @@ async function renewInTx(tx: Tx, items: { workspaceId: string; id: string }[], n
     const invoiceKey = `${subKey}:close:${iso(event.closedPeriod.end)}`;
     return [{ row, event, invoiceKey, flexKey: `${invoiceKey}:flex`, periodId: randomUUID() }];
   });
-  // Anything already (partly) applied goes the careful way.
+  // Anything already (partly) applied, or with a support discount to use (R11), goes the careful way.
   const applied = await tx.$queryRaw<{ workspaceId: string }[]>`
     SELECT l."workspaceId" FROM "LedgerEntry" l JOIN unnest(${pgArray(plans.map((p) => p.row.workspaceId))}::uuid[], ${pgArray(plans.map((p) => p.flexKey))}::text[]) AS k(w, key)
       ON l."workspaceId" = k.w AND l."idempotencyKey" = k.key
     UNION SELECT i."workspaceId" FROM "Invoice" i JOIN unnest(${pgArray(plans.map((p) => p.row.workspaceId))}::uuid[], ${pgArray(plans.map((p) => p.invoiceKey))}::text[]) AS k(w, key)
       ON i."workspaceId" = k.w AND i."idempotencyKey" = k.key
     UNION SELECT sp."workspaceId" FROM "SubscriptionPeriod" sp JOIN unnest(${pgArray(plans.map((p) => p.row.workspaceId))}::uuid[], ${pgArray(plans.map((p) => p.row.subscriptionId))}::uuid[], ${pgArray(plans.map((p) => iso(p.event.periodStart)))}::timestamp[]) AS k(w, s, st)
-      ON sp."workspaceId" = k.w AND sp."subscriptionId" = k.s AND sp."startsAt" = k.st`;
+      ON sp."workspaceId" = k.w AND sp."subscriptionId" = k.s AND sp."startsAt" = k.st
+    UNION SELECT d."workspaceId" FROM "WorkspaceDiscount" d
+      WHERE d."workspaceId" = ANY(${pgArray(plans.map((p) => p.row.workspaceId))}::uuid[]) AND d."invoicesRemaining" > 0`;
   const skip = new Set(applied.map((a) => a.workspaceId));
   const todo = plans.filter((p) => !skip.has(p.row.workspaceId));
   const done = new Set(todo.map((p) => p.row.workspaceId));

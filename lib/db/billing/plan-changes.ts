@@ -14,7 +14,9 @@ import {
   scheduleDowngrade,
   undoCancellation,
   type InvoicePreview,
+  type PlanTerms,
   type PreviewChange,
+  type SubscriptionState,
 } from "@/lib/billing/subscriptions";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -137,23 +139,43 @@ export async function changePlan(
   );
 }
 
+/** Why a subscription on `plan` cannot be cancelled (R4.6: only a paid plan can be), or null. */
+export function cancelRefusal(plan: PlanTerms): string | null {
+  return plan.feeCents === 0 && plan.interval !== "YEAR" ? "Only a paid plan can be cancelled; this workspace is not on one." : null;
+}
+
+/**
+ * R4.6: marks the locked subscription to end at its period end (a scheduled
+ * downgrade is dropped), in the caller's transaction; the caller writes the
+ * audit row (the customer's cancel, or support's). Returns when it ends.
+ */
+export async function scheduleCancelAtPeriodEnd(
+  tx: Tx,
+  workspaceId: string,
+  { subscriptionId, state }: { subscriptionId: string; state: SubscriptionState },
+  at: Date,
+): Promise<Date> {
+  const refusal = cancelRefusal(state.plan);
+  if (refusal) throw new PlanChangeError(refusal);
+  const next = scheduleCancellation(state);
+  await tx.subscription.update({
+    where: { workspaceId_id: { workspaceId, id: subscriptionId } },
+    data: { cancelAtPeriodEnd: next.cancelAtPeriodEnd, scheduledPlanId: null },
+  });
+  return state.currentPeriodEnd ?? at;
+}
+
 /** R4.6: cancel at the period end (undoable until then). */
 export async function cancelAtPeriodEnd(
   prisma: PrismaClient,
   input: { workspaceId: string; at: Date; actor: Actor; reason?: string },
 ): Promise<ChangeOutcome> {
   return prisma.$transaction(async (tx) => {
-    const { subscriptionId, state } = await loadSubscription(tx, input.workspaceId);
+    const current = await loadSubscription(tx, input.workspaceId);
+    const { state } = current;
     // Already scheduled (a second confirmation): nothing more.
     if (state.cancelAtPeriodEnd) return { kind: "unchanged" };
-    if (state.plan.feeCents === 0 && state.plan.interval !== "YEAR")
-      throw new PlanChangeError("Only a paid plan can be cancelled; this workspace is not on one.");
-    const next = scheduleCancellation(state);
-    await tx.subscription.update({
-      where: { workspaceId_id: { workspaceId: input.workspaceId, id: subscriptionId } },
-      data: { cancelAtPeriodEnd: next.cancelAtPeriodEnd, scheduledPlanId: null },
-    });
-    const effectiveAt = state.currentPeriodEnd ?? input.at;
+    const effectiveAt = await scheduleCancelAtPeriodEnd(tx, input.workspaceId, current, input.at);
     await writeAudit(tx, {
       workspaceId: input.workspaceId,
       actor: input.actor,

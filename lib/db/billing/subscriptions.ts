@@ -6,7 +6,7 @@ import "server-only";
 // A crash between two events loses nothing: the next run plans again from
 // the state that was committed, and every write is keyed so that it happens
 // once (R8.6).
-import type { InvoiceLineDraft } from "@/lib/billing/invoice-lines";
+import { percentDiscountLine, type InvoiceLineDraft } from "@/lib/billing/invoice-lines";
 import { invoiceLinesFor } from "@/lib/billing/subscriptions";
 import { periodEndFor, type PlanTerms, type SubscriptionState } from "@/lib/billing/plan-terms";
 import { nextEvents, type NextPeriod, type PlannedInvoice, type SubscriptionEvent } from "@/lib/billing/renewals";
@@ -14,6 +14,7 @@ import { FREE_PLAN_CODE } from "@/lib/catalog/schema";
 import type { Tx } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createInvoice, voidInvoice } from "@/lib/db/invoices";
+import { activeDiscounts, withDiscount } from "./discounts";
 import { forfeitIncluded, settleFlex, startIncludedPeriod } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 
@@ -149,19 +150,28 @@ async function applyNextEvent(tx: Tx, workspaceId: string, subscriptionId: strin
   const [event] = events;
   if (!event) return null;
   const label = `${event.kind}@${event.at.toISOString()}`;
-  const invoice = await applyEvent(tx, { workspaceId, subscriptionId, event, creditsPerUsd });
+  const invoice = await applySubscriptionEvent(tx, { workspaceId, subscriptionId, event, creditsPerUsd });
   // The plan had only this event: nothing more is due, no need for a transaction that finds nothing.
   return { event: label, invoice, ended: event.kind === "cancel" || events.length === 1 };
 }
 
-interface EventInput {
+export interface EventInput {
   workspaceId: string;
   subscriptionId: string;
   event: SubscriptionEvent;
   creditsPerUsd: bigint;
 }
 
-async function applyEvent(tx: Tx, { workspaceId, subscriptionId, event, creditsPerUsd }: EventInput): Promise<string | null> {
+/**
+ * Applies one planned event to the locked subscription: its invoice, its
+ * ledger entries and the next period (a cancellation: back on Free). The
+ * billing run applies the events it plans; support's "cancel now" applies the
+ * cancellation of a period cut short at that instant. Returns the invoice number.
+ */
+export async function applySubscriptionEvent(
+  tx: Tx,
+  { workspaceId, subscriptionId, event, creditsPerUsd }: EventInput,
+): Promise<string | null> {
   const subKey = `sub:${subscriptionId}`;
   if (event.kind === "flex") {
     return issueClosingInvoice(
@@ -259,8 +269,10 @@ export async function issueClosingInvoice(
   const flexUsed = planned.flex
     ? await settleFlex(tx, { workspaceId, at, idempotencyKey: `${key}:flex`, nextPeriodStart: nextFlexStart })
     : 0n;
-  const lines = invoiceLinesFor(planned, flexUsed, creditsPerUsd);
-  if (lines.length === 0 && planned.kind !== "FINAL") return null;
+  const billed = invoiceLinesFor(planned, flexUsed, creditsPerUsd);
+  if (billed.length === 0 && planned.kind !== "FINAL") return null;
+  // R11: support's discount covers what this period bills, not what a final invoice carries over.
+  const lines = await withDiscount(tx, workspaceId, billed);
   if (planned.kind === "FINAL") lines.push(...(await supersedeOverdue(tx, workspaceId, key, at)));
   const invoice = await createInvoice(tx, {
     workspaceId,
@@ -298,14 +310,46 @@ async function supersedeOverdue(tx: Tx, workspaceId: string, finalKey: string, a
   const lines: InvoiceLineDraft[] = [];
   for (const invoice of overdue) {
     if (!(await voidInvoice(tx, { workspaceId, invoiceId: invoice.id, at }))) continue;
-    lines.push({
-      description: `Unpaid invoice ${invoice.number}, carried over`,
-      source: null,
-      rule: "R8.3",
-      quantity: 1n,
-      credits: null,
-      amountCents: BigInt(invoice.totalCents),
+    lines.push(carriedOverLine(invoice));
+  }
+  return lines;
+}
+
+/** R8.3: an overdue invoice as a line of the final invoice that takes it over. */
+export function carriedOverLine(invoice: { number: string; totalCents: number }): InvoiceLineDraft {
+  return {
+    description: `Unpaid invoice ${invoice.number}, carried over`,
+    source: null,
+    rule: "R8.3",
+    quantity: 1n,
+    credits: null,
+    amountCents: BigInt(invoice.totalCents),
+  };
+}
+
+/**
+ * The lines issueClosingInvoice writes for `billed` (the period's fees and
+ * flex, invoiceLinesFor), worked out now without taking anything: the support
+ * discount it would use (R11) and, on a final invoice, the overdue invoices it
+ * would carry over (R8.3). Keep the two in step: support's "cancel now"
+ * previews with this and refuses to commit an issued invoice that differs.
+ */
+export async function previewClosingLines(
+  tx: Tx | PrismaClient,
+  workspaceId: string,
+  billed: InvoiceLineDraft[],
+  kind: PlannedInvoice["kind"],
+): Promise<InvoiceLineDraft[]> {
+  const [discount] = await activeDiscounts(tx, workspaceId);
+  const discountLine = discount ? percentDiscountLine(billed, discount.percent, discount.reason) : null;
+  const lines = discountLine ? [...billed, discountLine] : [...billed];
+  if (kind === "FINAL") {
+    const overdue = await tx.invoice.findMany({
+      where: overdueInvoicesOf(workspaceId),
+      select: { number: true, totalCents: true },
+      orderBy: { number: "asc" },
     });
+    lines.push(...overdue.map(carriedOverLine));
   }
   return lines;
 }

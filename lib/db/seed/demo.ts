@@ -123,7 +123,24 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       arrearsDaysAgo: 3,
     },
   },
+  // Not in R13's list: a second account in arrears, for support staff to practise
+  // the console's actions on (the browser tests act on it while another pays arrears@'s invoice).
+  {
+    email: "late@demo.meterdesk.dev",
+    name: "Lena Late",
+    workspace: {
+      slug: "late-logistics",
+      name: "Late Logistics",
+      planCode: "starter_monthly",
+      ageDays: 0,
+      flexEnabled: true,
+      card: true,
+      arrearsDaysAgo: 5,
+    },
+  },
   { email: "support@demo.meterdesk.dev", name: "Sam Support", staffRole: "SUPPORT" },
+  // Not in R13's list: a staff admin, who also manages the staff accounts (/support/staff).
+  { email: "admin@demo.meterdesk.dev", name: "Ada Admin", staffRole: "ADMIN" },
   // Not in R13's list: a read-only member of Acme Vision, to show what viewers see.
   { email: "viewer@demo.meterdesk.dev", name: "Victor Viewer", memberOf: { slug: "acme-vision", role: "VIEWER" } },
 ];

@@ -1,15 +1,25 @@
 "use server";
 
-// Support console actions on one account (R11). Staff only: each checks the
-// staff role on the server (staffAction) before reading anything. Each is
-// previewed first and applied exactly as previewed, once per key, with its
-// audit row in the same transaction.
-import { revalidatePath } from "next/cache";
+// Support console actions on one account (R11), each a preview and an apply
+// (previewedStaffAction): staff only — the staff role is checked on the
+// server before anything is read —, applied exactly as previewed, once per
+// key, with its audit row in the same transaction.
 import { z } from "zod";
-import { ActionError, type ActionResult } from "@/lib/actions/safe-action";
-import { staffAction } from "@/lib/actions/staff-action";
-import { db } from "@/lib/db";
-import { applySupportGrant, previewSupportGrant } from "@/lib/db/support/grants";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import type { Previewed, PreviewedApplied } from "@/lib/actions/previewed";
+import { previewedStaffAction } from "@/lib/actions/staff-action";
+import { deploymentCreditsPerUsd } from "@/components/billing/credit-amount";
+import {
+  customRateLimitSteps,
+  discountSteps,
+  extendGraceSteps,
+  voidInvoiceSteps,
+  type DiscountPreview,
+  type GracePreview,
+  type RateLimitPreview,
+  type VoidPreview,
+} from "@/lib/db/support/account-changes";
+import { grantSteps, type GrantPreview } from "@/lib/db/support/grants";
 
 /** The largest grant one action may make: 10 trillion credits ($5,000,000 at the default rate). */
 const MAX_GRANT = 10_000_000_000_000n;
@@ -22,63 +32,101 @@ const credits = z
   .transform((value) => BigInt(value))
   .refine((value) => value > 0n && value <= MAX_GRANT, "Enter between 1 and 10,000,000,000,000 credits.");
 
-const previewInput = z.object({ workspaceId: z.uuid(), credits });
-const grantInput = previewInput.extend({
-  reason: z.string().trim().min(3, "Say why, in a few words: it goes into the audit trail.").max(500),
-  idempotencyKey: z.uuid(),
-  previewedPrepaid: z
-    .string()
-    .regex(/^\d+$/)
-    .transform((value) => BigInt(value)),
-});
-
-export interface GrantPreviewData {
-  credits: string;
-  prepaidBefore: string;
-  prepaidAfter: string;
-}
-
-const preview = staffAction(previewInput, async (input): Promise<GrantPreviewData> => {
-  const result = await previewSupportGrant(await db(), input.workspaceId, input.credits);
-  if (!result) throw new ActionError("This account no longer exists.");
-  return {
-    credits: input.credits.toString(),
-    prepaidBefore: result.prepaidBefore.toString(),
-    prepaidAfter: result.prepaidAfter.toString(),
-  };
-});
-
-export async function previewGrantAction(raw: unknown): Promise<ActionResult<GrantPreviewData>> {
-  return preview(raw);
-}
-
-const grant = staffAction(
-  grantInput,
-  async (input, ctx): Promise<{ status: "applied" | "replayed"; prepaid: string } | { status: "changed"; preview: GrantPreviewData }> => {
-    const result = await applySupportGrant(await db(), {
-      workspaceId: input.workspaceId,
-      credits: input.credits,
-      reason: input.reason,
-      actor: ctx.actor,
-      idempotencyKey: input.idempotencyKey,
-      previewedPrepaid: input.previewedPrepaid,
-      now: ctx.now,
-    });
-    if (result.status === "changed") {
-      return {
-        status: "changed",
-        preview: {
-          credits: input.credits.toString(),
-          prepaidBefore: result.preview.prepaidBefore.toString(),
-          prepaidAfter: result.preview.prepaidAfter.toString(),
-        },
-      };
-    }
-    revalidatePath(`/support/accounts/${input.workspaceId}`);
-    return { status: result.status, prepaid: result.prepaid.toString() };
-  },
+const grant = previewedStaffAction(z.object({ workspaceId: z.uuid(), credits }), "support.grant_prepaid", (input, ctx) =>
+  grantSteps(input.workspaceId, input.credits, { ...ctx, reason: input.reason, idempotencyKey: input.idempotencyKey }),
 );
 
-export async function grantPrepaidAction(raw: unknown) {
-  return grant(raw);
+export async function previewGrantAction(raw: unknown): Promise<ActionResult<Previewed<GrantPreview>>> {
+  return grant.preview(raw);
+}
+export async function grantPrepaidAction(raw: unknown): Promise<ActionResult<PreviewedApplied<GrantPreview>>> {
+  return grant.apply(raw);
+}
+
+/** A whole number from a form field, or null when the field is left empty. */
+const optionalLimit = (max: number, unit: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/[,\s_]/g, ""))
+    .pipe(
+      z.union([
+        z.literal("").transform(() => null),
+        z
+          .string()
+          .regex(/^\d{1,10}$/, `Enter a whole number of requests ${unit}, or leave it empty for the plan's limit.`)
+          .transform(Number)
+          .refine((value) => value >= 1 && value <= max, `Enter between 1 and ${max.toLocaleString("en-US")} requests ${unit}.`),
+      ]),
+    );
+
+const limits = previewedStaffAction(
+  z.object({ workspaceId: z.uuid(), perSecond: optionalLimit(100_000, "per second"), perHour: optionalLimit(1_000_000_000, "per hour") }),
+  "support.set_rate_limit",
+  (input, ctx) => customRateLimitSteps(input.workspaceId, input, { ...ctx, reason: input.reason }),
+);
+
+export async function previewRateLimitAction(raw: unknown): Promise<ActionResult<Previewed<RateLimitPreview>>> {
+  return limits.preview(raw);
+}
+export async function setRateLimitAction(raw: unknown): Promise<ActionResult<PreviewedApplied<RateLimitPreview>>> {
+  return limits.apply(raw);
+}
+
+const grace = previewedStaffAction(
+  z.object({
+    workspaceId: z.uuid(),
+    days: z.coerce
+      .number({ error: "Enter a number of days." })
+      .int("Enter a whole number of days.")
+      .min(1, "Extend by at least 1 day.")
+      .max(60, "Extend by at most 60 days at a time."),
+  }),
+  "support.extend_grace",
+  (input) => extendGraceSteps(input.workspaceId, input.days),
+);
+
+export async function previewExtendGraceAction(raw: unknown): Promise<ActionResult<Previewed<GracePreview>>> {
+  return grace.preview(raw);
+}
+export async function extendGraceAction(raw: unknown): Promise<ActionResult<PreviewedApplied<GracePreview>>> {
+  return grace.apply(raw);
+}
+
+const voiding = previewedStaffAction(
+  z.object({ workspaceId: z.uuid(), invoiceId: z.uuid({ error: "Choose an invoice." }) }),
+  "support.void_invoice",
+  (input, ctx) => voidInvoiceSteps(input.workspaceId, input.invoiceId, ctx),
+);
+
+export async function previewVoidInvoiceAction(raw: unknown): Promise<ActionResult<Previewed<VoidPreview>>> {
+  return voiding.preview(raw);
+}
+export async function voidInvoiceAction(raw: unknown): Promise<ActionResult<PreviewedApplied<VoidPreview>>> {
+  return voiding.apply(raw);
+}
+
+const discount = previewedStaffAction(
+  z.object({
+    workspaceId: z.uuid(),
+    percent: z.coerce
+      .number({ error: "Enter a percentage." })
+      .int("Enter a whole percentage, such as 20.")
+      .min(1, "Enter between 1 and 100 percent.")
+      .max(100, "Enter between 1 and 100 percent."),
+    invoices: z.coerce
+      .number({ error: "Enter a number of invoices." })
+      .int("Enter a whole number of invoices.")
+      .min(1, "Discount at least 1 invoice.")
+      .max(24, "Discount at most 24 invoices."),
+  }),
+  "support.discount",
+  (input, ctx) => discountSteps(input.workspaceId, input, { ...ctx, reason: input.reason, creditsPerUsd: deploymentCreditsPerUsd() }),
+);
+
+export async function previewDiscountAction(raw: unknown): Promise<ActionResult<Previewed<DiscountPreview>>> {
+  return discount.preview(raw);
+}
+export async function applyDiscountAction(raw: unknown): Promise<ActionResult<PreviewedApplied<DiscountPreview>>> {
+  return discount.apply(raw);
 }
