@@ -15,6 +15,7 @@ import { FieldError } from "@/components/ui/field-error";
 import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { formatCents } from "@/lib/money";
 import type { Previewed, PreviewedApplied } from "@/lib/actions/previewed";
 
 export type FieldErrors = Record<string, string[]>;
@@ -153,5 +154,48 @@ export function PreviewRows({ rows }: { rows: { term: string; value: ReactNode; 
         </div>
       ))}
     </dl>
+  );
+}
+
+export interface PickableInvoice {
+  id: string;
+  number: string;
+  status: string;
+  totalCents: number;
+}
+
+/** The invoice an action is about: "MD-000123 · $25.00 · open", with the server's message for the field. */
+export function InvoiceSelect({
+  id,
+  invoices,
+  value,
+  onChange,
+  errors,
+}: {
+  id: string;
+  invoices: PickableInvoice[];
+  value: string;
+  onChange: (invoiceId: string) => void;
+  errors?: string[];
+}) {
+  return (
+    <div>
+      <Label htmlFor={id}>Invoice</Label>
+      <select
+        id={id}
+        className={cn(inputClassName, "mt-1.5")}
+        value={value}
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={errors ? `${id}-error` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {invoices.map((invoice) => (
+          <option key={invoice.id} value={invoice.id}>
+            {invoice.number} · {formatCents(invoice.totalCents)} · {invoice.status.toLowerCase()}
+          </option>
+        ))}
+      </select>
+      <FieldError id={`${id}-error`} errors={errors} />
+    </div>
   );
 }

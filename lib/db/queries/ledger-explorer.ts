@@ -150,6 +150,16 @@ interface Row {
 
 const iso = (at: Date) => at.toISOString();
 
+/** One page as an address asks for it; a cursor edited by hand comes back as `cursorRefused`, for a message instead of an error page. */
+export async function readLedgerPage(db: Reader, query: LedgerExplorerQuery): Promise<{ page: LedgerPage | null; cursorRefused: boolean }> {
+  try {
+    return { page: await listLedgerEntries(db, query), cursorRefused: false };
+  } catch (error) {
+    if (!(error instanceof InvalidLedgerCursorError)) throw error;
+    return { page: null, cursorRefused: true };
+  }
+}
+
 /** One page of the workspace's ledger, newest first, with the cursors of the pages around it. */
 export async function listLedgerEntries(db: Reader, query: LedgerExplorerQuery): Promise<LedgerPage> {
   const { workspaceId, filters = {}, direction = "older" } = query;

@@ -182,11 +182,12 @@ export interface AccountSearchResult {
 }
 
 /**
- * Everything the account page shows at `at`, read-only. Null when no such
- * workspace. The included balance is what can pay at `at` (the engine's rule,
+ * The account itself at `at`: its state, plan, balance, custom limits,
+ * members and key prefixes (the page's sections read the rest,
+ * lib/db/queries/support-account.ts). Null when no such workspace. The included balance is what can pay at `at` (the engine's rule,
  * lib/billing/balances.ts), as the customer and the API see it.
  */
-export async function getAccount(db: Reader, workspaceId: string, at: Date, recent = { invoices: 10, auditLog: 25 }) {
+export async function getAccount(db: Reader, workspaceId: string, at: Date) {
   if (!isUuid(workspaceId)) return null;
   const account = await db.workspace.findUnique({
     where: { id: workspaceId },
@@ -219,7 +220,6 @@ export async function getAccount(db: Reader, workspaceId: string, at: Date, rece
               interval: true,
               feeCents: true,
               includedCredits: true,
-              rateLimits: { select: { window: true, limit: true } },
             },
           },
         },
@@ -232,16 +232,6 @@ export async function getAccount(db: Reader, workspaceId: string, at: Date, rece
       apiKeys: {
         orderBy: { createdAt: "desc" },
         select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-      },
-      invoices: {
-        orderBy: { createdAt: "desc" },
-        take: recent.invoices,
-        select: { id: true, number: true, kind: true, status: true, totalCents: true, issuedAt: true, createdAt: true },
-      },
-      auditLog: {
-        orderBy: { createdAt: "desc" },
-        take: recent.auditLog,
-        select: { id: true, createdAt: true, actorEmail: true, actorRole: true, action: true, reason: true },
       },
     },
   });

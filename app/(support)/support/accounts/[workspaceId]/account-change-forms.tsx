@@ -6,12 +6,8 @@
 // server applies exactly that.
 import { useState } from "react";
 import { formatDateTime } from "@/components/billing/dates";
-import { PreviewRows, PreviewedAction } from "@/components/support/previewed-action";
+import { InvoiceSelect, PreviewRows, PreviewedAction, type PickableInvoice } from "@/components/support/previewed-action";
 import { TextField } from "@/components/ui/text-field";
-import { cn } from "@/components/ui/cn";
-import { FieldError } from "@/components/ui/field-error";
-import { inputClassName } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { formatCents, formatCount } from "@/lib/money";
 import {
   applyDiscountAction,
@@ -149,14 +145,7 @@ export function ExtendGraceForm({ workspaceId, graceEndsAt }: { workspaceId: str
   );
 }
 
-export interface VoidableInvoice {
-  id: string;
-  number: string;
-  status: string;
-  totalCents: number;
-}
-
-export function VoidInvoiceForm({ workspaceId, invoices }: { workspaceId: string; invoices: VoidableInvoice[] }) {
+export function VoidInvoiceForm({ workspaceId, invoices }: { workspaceId: string; invoices: PickableInvoice[] }) {
   const [invoiceId, setInvoiceId] = useState(invoices[0]?.id ?? "");
   const input = { workspaceId, invoiceId };
   return (
@@ -173,23 +162,7 @@ export function VoidInvoiceForm({ workspaceId, invoices }: { workspaceId: string
       ready={invoiceId !== ""}
       fields={(errors) =>
         invoices.length > 0 ? (
-          <div>
-            <Label htmlFor="void-invoice">Invoice</Label>
-            <select
-              id="void-invoice"
-              className={cn(inputClassName, "mt-1.5")}
-              value={invoiceId}
-              aria-invalid={errors.invoiceId ? true : undefined}
-              onChange={(event) => setInvoiceId(event.target.value)}
-            >
-              {invoices.map((invoice) => (
-                <option key={invoice.id} value={invoice.id}>
-                  {invoice.number} · {formatCents(invoice.totalCents)} · {invoice.status.toLowerCase()}
-                </option>
-              ))}
-            </select>
-            <FieldError id="void-invoice-error" errors={errors.invoiceId} />
-          </div>
+          <InvoiceSelect id="void-invoice" invoices={invoices} value={invoiceId} onChange={setInvoiceId} errors={errors.invoiceId} />
         ) : null
       }
       preview={() => previewVoidInvoiceAction(input)}

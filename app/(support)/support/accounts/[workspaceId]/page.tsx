@@ -22,7 +22,7 @@ import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { recordStaffView } from "@/lib/db/audit";
 import { listOperationTypes } from "@/lib/db/queries/catalog";
-import { InvalidLedgerCursorError, listLedgerEntries, type LedgerPage } from "@/lib/db/queries/ledger-explorer";
+import { readLedgerPage } from "@/lib/db/queries/ledger-explorer";
 import { getAccount } from "@/lib/db/queries/support";
 import { SUPPORT_ACCOUNT_LIMITS, loadAccountSections } from "@/lib/db/queries/support-account";
 import { AccountActions } from "./account-actions";
@@ -67,7 +67,15 @@ export default async function SupportAccountPage({
   );
   const [sections, ledger] = await Promise.all([
     loadAccountSections(prisma, account.id, at),
-    search.ok ? loadLedgerPage(account.id, search) : Promise.resolve({ page: null, cursorRefused: false }),
+    search.ok
+      ? readLedgerPage(prisma, {
+          workspaceId: account.id,
+          filters: search.filters,
+          cursor: search.cursor,
+          direction: search.direction,
+          limit: SUPPORT_LEDGER_PAGE_SIZE,
+        })
+      : Promise.resolve({ page: null, cursorRefused: false }),
   ]);
 
   const plan = sections.plan.subscription?.plan ?? null;
@@ -225,24 +233,4 @@ export default async function SupportAccountPage({
       </AccountSection>
     </>
   );
-}
-
-/** One page of the ledger as the address asks; a cursor edited by hand is refused with a message, not an error page. */
-async function loadLedgerPage(
-  workspaceId: string,
-  search: Extract<ReturnType<typeof parseLedgerSearch>, { ok: true }>,
-): Promise<{ page: LedgerPage | null; cursorRefused: boolean }> {
-  try {
-    const page = await listLedgerEntries(await db(), {
-      workspaceId,
-      filters: search.filters,
-      cursor: search.cursor,
-      direction: search.direction,
-      limit: SUPPORT_LEDGER_PAGE_SIZE,
-    });
-    return { page, cursorRefused: false };
-  } catch (error) {
-    if (!(error instanceof InvalidLedgerCursorError)) throw error;
-    return { page: null, cursorRefused: true };
-  }
 }

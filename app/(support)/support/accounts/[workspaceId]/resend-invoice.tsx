@@ -3,28 +3,16 @@
 // Send an invoice's email again (R11): pick an issued invoice, see who it goes
 // to with its subject and text, then queue it — once, whatever the clicks.
 import { useState } from "react";
-import { PreviewRows, PreviewedAction } from "@/components/support/previewed-action";
-import { cn } from "@/components/ui/cn";
-import { FieldError } from "@/components/ui/field-error";
-import { inputClassName } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { formatCents } from "@/lib/money";
+import { InvoiceSelect, PreviewRows, PreviewedAction, type PickableInvoice } from "@/components/support/previewed-action";
 import type { ResendPreview } from "@/lib/db/support/resend-invoice";
 import { previewResendInvoiceAction, resendInvoiceAction } from "./resend-actions";
-
-export interface ResendableInvoice {
-  id: string;
-  number: string;
-  status: string;
-  totalCents: number;
-}
 
 const emailName: Record<ResendPreview["kind"], string> = {
   invoice_issued: "The invoice email",
   payment_succeeded: "The payment receipt",
 };
 
-export function ResendInvoice({ workspaceId, invoices }: { workspaceId: string; invoices: ResendableInvoice[] }) {
+export function ResendInvoice({ workspaceId, invoices }: { workspaceId: string; invoices: PickableInvoice[] }) {
   const [invoiceId, setInvoiceId] = useState(invoices[0]?.id ?? "");
   const input = { workspaceId, invoiceId };
   return (
@@ -40,24 +28,7 @@ export function ResendInvoice({ workspaceId, invoices }: { workspaceId: string; 
       ready={invoiceId !== ""}
       fields={(errors) =>
         invoices.length > 0 ? (
-          <div>
-            <Label htmlFor="resend-invoice">Invoice</Label>
-            <select
-              id="resend-invoice"
-              className={cn(inputClassName, "mt-1.5")}
-              value={invoiceId}
-              aria-invalid={errors.invoiceId ? true : undefined}
-              aria-describedby={errors.invoiceId ? "resend-invoice-error" : undefined}
-              onChange={(event) => setInvoiceId(event.target.value)}
-            >
-              {invoices.map((invoice) => (
-                <option key={invoice.id} value={invoice.id}>
-                  {invoice.number} · {formatCents(invoice.totalCents)} · {invoice.status.toLowerCase()}
-                </option>
-              ))}
-            </select>
-            <FieldError id="resend-invoice-error" errors={errors.invoiceId} />
-          </div>
+          <InvoiceSelect id="resend-invoice" invoices={invoices} value={invoiceId} onChange={setInvoiceId} errors={errors.invoiceId} />
         ) : null
       }
       preview={() => previewResendInvoiceAction(input)}

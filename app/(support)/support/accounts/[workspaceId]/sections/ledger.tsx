@@ -1,132 +1,16 @@
-// The customer's ledger explorer (R10, R5) inside the account page: the same
-// filters, entries and cursor pages, at this page's address (its GET
-// parameters, back at the #ledger anchor). Invoice numbers are plain text:
-// the invoice pages are the customer's.
-import { ChevronLeft, ChevronRight, ScrollText, SearchX } from "lucide-react";
-import Link from "next/link";
-import { LedgerFilters } from "@/components/billing/ledger/ledger-filters";
-import { LedgerEntries } from "@/components/billing/ledger/ledger-table";
-import { ledgerViewHref, type LedgerForm, type LedgerSearch } from "@/components/billing/ledger/search-params";
-import { Alert } from "@/components/ui/alert";
-import { buttonClassName } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import type { LedgerPage } from "@/lib/db/queries/ledger-explorer";
+// The customer's ledger explorer (R10, R5) inside the account page, at this
+// page's address (its GET parameters, back at the #ledger anchor). Invoice
+// numbers are plain text: the invoice pages are the customer's.
+import { LedgerView, type LedgerViewProps } from "@/components/billing/ledger/ledger-view";
 
 export const SUPPORT_LEDGER_PAGE_SIZE = 25;
 
-export function LedgerSection({
-  basePath,
-  search,
-  page,
-  cursorRefused,
-  operationTypes,
-}: {
-  /** The account page's address with "#ledger": where the filters and the page links lead. */
-  basePath: string;
-  search: LedgerSearch;
-  page: LedgerPage | null;
-  cursorRefused: boolean;
-  operationTypes: { code: string; name: string }[];
-}) {
-  const filtered = search.ok ? search.filtered : Object.values(search.form).some(Boolean);
-  const newest = ledgerViewHref(basePath, search.form);
+export function LedgerSection(props: Omit<LedgerViewProps, "slug" | "emptyDescription" | "compact">) {
   return (
-    <>
-      <LedgerFilters
-        basePath={basePath}
-        form={search.form}
-        operationTypes={operationTypes}
-        problems={search.ok ? undefined : search.problems}
-        filtered={filtered}
-      />
-      {!search.ok ? (
-        <Alert tone="warning" title="These filters could not be used">
-          <ul className="list-disc space-y-0.5 pl-4">
-            {Object.values(search.problems)
-              .flat()
-              .map((problem) => (
-                <li key={problem}>{problem}</li>
-              ))}
-          </ul>
-        </Alert>
-      ) : cursorRefused ? (
-        <Alert
-          tone="warning"
-          title="This page link is not valid"
-          action={
-            <Link href={newest} className={buttonClassName({ variant: "secondary", size: "sm" })}>
-              Newest entries
-            </Link>
-          }
-        >
-          It may have been cut short or changed. Start again from the newest entries.
-        </Alert>
-      ) : page && page.entries.length > 0 ? (
-        <>
-          <p className="mb-3 text-sm text-muted-foreground tabular-nums" role="status">
-            {summary(page)}
-            {filtered ? " matching the filters" : ""}
-          </p>
-          <LedgerEntries entries={page.entries} />
-          <Pages basePath={basePath} form={search.form} page={page} />
-        </>
-      ) : filtered ? (
-        <EmptyState
-          compact
-          icon={SearchX}
-          title="No ledger entries match these filters"
-          description="Try another kind or source, or a wider range of dates."
-        >
-          <Link href={basePath} className={buttonClassName({ variant: "secondary", size: "sm" })}>
-            Clear filters
-          </Link>
-        </EmptyState>
-      ) : search.cursor ? (
-        <EmptyState compact icon={ScrollText} title="No older entries" description="This is the start of the ledger.">
-          <Link href={newest} className={buttonClassName({ variant: "secondary", size: "sm" })}>
-            Newest entries
-          </Link>
-        </EmptyState>
-      ) : (
-        <EmptyState
-          compact
-          icon={ScrollText}
-          title="No ledger entries yet"
-          description="Included credits, top-ups, grants, packages and charged usage appear here as they happen."
-        />
-      )}
-    </>
-  );
-}
-
-function summary(page: LedgerPage): string {
-  const count = page.entries.length;
-  const entries = `${count} ${count === 1 ? "entry" : "entries"}`;
-  if (!page.newerCursor && !page.olderCursor) return count === 1 ? "1 entry" : `All ${entries}`;
-  return page.newerCursor ? `${entries} on this page` : `The newest ${entries}`;
-}
-
-function Pages({ basePath, form, page }: { basePath: string; form: LedgerForm; page: LedgerPage }) {
-  if (!page.newerCursor && !page.olderCursor) return null;
-  const link = buttonClassName({ variant: "secondary", size: "sm" });
-  return (
-    <nav aria-label="Ledger pages" className="mt-4 flex flex-wrap items-center justify-between gap-3">
-      {page.newerCursor ? (
-        <Link href={ledgerViewHref(basePath, form, { after: page.newerCursor })} className={link}>
-          <ChevronLeft aria-hidden />
-          Newer entries
-        </Link>
-      ) : (
-        <span />
-      )}
-      {page.olderCursor ? (
-        <Link href={ledgerViewHref(basePath, form, { before: page.olderCursor })} className={link}>
-          Older entries
-          <ChevronRight aria-hidden />
-        </Link>
-      ) : (
-        <p className="text-[13px] text-muted-foreground">This is the oldest entry.</p>
-      )}
-    </nav>
+    <LedgerView
+      {...props}
+      compact
+      emptyDescription="Included credits, top-ups, grants, packages and charged usage appear here as they happen."
+    />
   );
 }
