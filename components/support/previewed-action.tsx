@@ -179,7 +179,7 @@ export function InvoiceSelect({
   errors?: string[];
 }) {
   return (
-    <div>
+    <div className="sm:col-span-2">
       <Label htmlFor={id}>Invoice</Label>
       <select
         id={id}

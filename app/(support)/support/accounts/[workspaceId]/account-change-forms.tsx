@@ -20,7 +20,8 @@ import {
   voidInvoiceAction,
 } from "./actions";
 
-const perWindow = (limit: number | null, unit: string) => (limit === null ? "Unlimited" : `${formatCount(limit)} requests ${unit}`);
+const perWindow = (limit: number | null, unit: string) => (limit === null ? `no limit ${unit}` : `${formatCount(limit)} requests ${unit}`);
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const when = (value: string | null) => (value ? formatDateTime(new Date(value)) : "—");
 const change = (before: string, after: string) => (before === after ? `${after} (unchanged)` : `${before} → ${after}`);
 
@@ -72,18 +73,20 @@ export function RateLimitForm({
           rows={[
             {
               term: "Per second",
-              value: change(perWindow(p.effectiveBefore.perSecond, "per second"), perWindow(p.effectiveAfter.perSecond, "per second")),
+              value: capitalised(
+                change(perWindow(p.effectiveBefore.perSecond, "per second"), perWindow(p.effectiveAfter.perSecond, "per second")),
+              ),
               strong: true,
               testId: "rate-limit-preview-second",
             },
             {
               term: "Per hour",
-              value: change(perWindow(p.effectiveBefore.perHour, "per hour"), perWindow(p.effectiveAfter.perHour, "per hour")),
+              value: capitalised(change(perWindow(p.effectiveBefore.perHour, "per hour"), perWindow(p.effectiveAfter.perHour, "per hour"))),
               strong: true,
             },
             {
               term: "Plan's limits",
-              value: `${perWindow(p.plan.perSecond, "per second")}, ${perWindow(p.plan.perHour, "per hour")}`,
+              value: capitalised(`${perWindow(p.plan.perSecond, "per second")}, ${perWindow(p.plan.perHour, "per hour")}`),
             },
           ]}
         />
