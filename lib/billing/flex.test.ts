@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { creditsToCents } from "@/lib/money";
-import { flexChargeCents, flexFunding, spendCapRemainingCredits, sumFlexCredits, type FlexFacts } from "./flex";
+import {
+  autoTopUpWithinCap,
+  flexChargeCents,
+  flexFunding,
+  spendCapReached,
+  spendCapRemainingCredits,
+  sumFlexCredits,
+  type FlexFacts,
+} from "./flex";
 
 describe("flex is added up over the period, then rounded down once (R5.3, R1.2)", () => {
   it.each([
@@ -92,5 +100,22 @@ describe("whether flex may pay (R5.3, R5.5, R8.3, R14.2)", () => {
     expect(spendCapRemainingCredits({ spendCapCents: 2, flexUsedThisPeriod: 1n, autoTopUpCentsThisPeriod: 0, creditsPerUsd: 150n })).toBe(
       2n,
     );
+  });
+
+  it("R14.2 auto top-up stops at the cap: a top-up is charged only if it fits in what the cap has left", () => {
+    // Cap $50 at 2,000,000 credits per USD; $30 of flex used (60,000,000 credits), $10 of auto top-ups.
+    const spent = { spendCapCents: 5_000, flexUsedThisPeriod: 60_000_000n, autoTopUpCentsThisPeriod: 1_000, creditsPerUsd: 2_000_000n };
+    expect(autoTopUpWithinCap(spent, 1_000)).toBe(true);
+    expect(autoTopUpWithinCap(spent, 1_001)).toBe(false);
+    expect(autoTopUpWithinCap({ ...spent, spendCapCents: null }, 1_000_000)).toBe(true);
+    expect(autoTopUpWithinCap({ ...spent, autoTopUpCentsThisPeriod: 2_000 }, 1)).toBe(false);
+  });
+
+  it("R14.2 the cap is reached when not one more credit of flex fits", () => {
+    const base = { spendCapCents: 5_000, autoTopUpCentsThisPeriod: 0, creditsPerUsd: 2_000_000n };
+    expect(spendCapReached({ ...base, flexUsedThisPeriod: 99_999_999n })).toBe(false);
+    expect(spendCapReached({ ...base, flexUsedThisPeriod: 100_000_000n })).toBe(true);
+    expect(spendCapReached({ ...base, flexUsedThisPeriod: 0n, autoTopUpCentsThisPeriod: 5_000 })).toBe(true);
+    expect(spendCapReached({ ...base, spendCapCents: null, flexUsedThisPeriod: 10n ** 15n })).toBe(false);
   });
 });

@@ -73,11 +73,33 @@ function flexStatusWithoutCap(facts: FlexFacts): FlexStatus {
 export function spendCapRemainingCredits(
   facts: Pick<FlexFacts, "spendCapCents" | "flexUsedThisPeriod" | "autoTopUpCentsThisPeriod" | "creditsPerUsd">,
 ): bigint {
+  const remainingScaled = spendCapRemainingScaled(facts);
+  return remainingScaled > 0n ? remainingScaled / 100n : 0n;
+}
+
+type SpendFacts = Pick<FlexFacts, "spendCapCents" | "flexUsedThisPeriod" | "autoTopUpCentsThisPeriod" | "creditsPerUsd">;
+
+/** The cap minus what was spent, in credits × 100: credits per cent may not be whole for an unusual exchange rate. */
+function spendCapRemainingScaled(facts: SpendFacts): bigint {
   if (facts.spendCapCents === null) throw new RangeError("no spend cap is set");
   const creditsPerUsd = facts.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD;
-  // Credits per cent may not be whole for an unusual exchange rate: compare in credits × 100.
   const capScaled = BigInt(facts.spendCapCents) * creditsPerUsd;
   const spentScaled = facts.flexUsedThisPeriod * 100n + BigInt(facts.autoTopUpCentsThisPeriod) * creditsPerUsd;
-  const remainingScaled = capScaled - spentScaled;
-  return remainingScaled > 0n ? remainingScaled / 100n : 0n;
+  return capScaled - spentScaled;
+}
+
+/**
+ * R14.2: auto top-up stops at the cap: a top-up of `amountCents` is charged
+ * only if flex and the auto top-ups of the period, with it, stay within the
+ * cap. Without a cap, always.
+ */
+export function autoTopUpWithinCap(facts: SpendFacts, amountCents: bigint | number): boolean {
+  if (facts.spendCapCents === null) return true;
+  const creditsPerUsd = facts.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD;
+  return spendCapRemainingScaled(facts) >= BigInt(amountCents) * creditsPerUsd;
+}
+
+/** R14.2: whether the cap is reached (nothing more may be spent on flex). */
+export function spendCapReached(facts: SpendFacts): boolean {
+  return facts.spendCapCents !== null && spendCapRemainingScaled(facts) < 100n;
 }

@@ -65,12 +65,38 @@ export async function moneyNoticeRecipients(tx: Tx, workspaceId: string): Promis
   return members.map((member) => member.user.email).sort();
 }
 
-/** Writes the notice for each recipient, rendered now; returns how many rows were new. */
+/**
+ * Records the event in the workspace's notification list and writes the notice
+ * for each recipient, rendered now; returns how many emails were queued. An
+ * event already in the list (its dedupe key) queues nothing again, even for a
+ * member who joined since.
+ */
 export async function enqueueNotice(tx: Tx, input: NoticeInput): Promise<number> {
   const workspace = await tx.workspace.findUniqueOrThrow({ where: { id: input.workspaceId }, select: { slug: true, name: true } });
+  const appUrl = noticeAppUrl();
+  const listed = renderNotice(input.kind, input.data as never, {
+    appUrl,
+    workspaceSlug: workspace.slug,
+    workspaceName: workspace.name,
+    at: input.at,
+  });
+  const recorded = await tx.workspaceNotification.createMany({
+    data: [
+      {
+        workspaceId: input.workspaceId,
+        dedupeKey: input.dedupeKey,
+        kind: input.kind,
+        subject: listed.subject,
+        summary: listed.summary,
+        linkPath: listed.linkPath,
+        createdAt: input.at,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (recorded.count === 0) return 0;
   const to = await recipients(tx, input.workspaceId, input.kind);
   if (to.length === 0) return 0;
-  const appUrl = noticeAppUrl();
   const rows = to.map((recipient) => {
     const unsubscribe = isOptionalNotice(input.kind)
       ? unsubscribeUrl(appUrl, { workspaceId: input.workspaceId, userId: recipient.userId, kind: input.kind })

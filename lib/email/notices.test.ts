@@ -29,6 +29,9 @@ const samples: { [K in NoticeKind]: NoticeData[K] } = {
   grace_ending: { graceEndsAt: new Date("2027-03-18T00:00:00Z"), overdueCents: 4_900 },
   retention_ending: { retentionEndsAt: new Date("2027-04-02T00:00:00Z"), overdueCents: 4_900 },
   package_expiring: { packageName: "Predict 1M", expiresAt: new Date("2027-03-06T00:00:00Z"), remainingOperations: 250_000n },
+  included_usage: { percent: 80, used: 32_000_000n, allotment: 40_000_000n, resetsAt: new Date("2027-03-15T00:00:00Z") },
+  flex_usage: { flexUsed: 30_000_001n, threshold: 30_000_000n, flexCents: 1_500 },
+  spend_cap_reached: { capCents: 5_000, resetsAt: new Date("2027-03-15T00:00:00Z") },
 };
 
 function render<K extends NoticeKind>(kind: K, data: NoticeData[K] = samples[kind], extra: Partial<NoticeContext> = {}) {
@@ -36,8 +39,14 @@ function render<K extends NoticeKind>(kind: K, data: NoticeData[K] = samples[kin
 }
 
 describe("notice kinds", () => {
-  it("three are optional, the money and data-loss ones always go out", () => {
-    expect([...OPTIONAL_NOTICE_KINDS].sort()).toEqual(["auto_top_up_succeeded", "low_balance", "package_expiring"]);
+  it("the usage alerts and receipts are optional, the money and data-loss ones always go out", () => {
+    expect([...OPTIONAL_NOTICE_KINDS].sort()).toEqual([
+      "auto_top_up_succeeded",
+      "flex_usage",
+      "included_usage",
+      "low_balance",
+      "package_expiring",
+    ]);
     expect([...ALWAYS_SENT_NOTICE_KINDS].sort()).toEqual([
       "auto_top_up_declined",
       "grace_ending",
@@ -45,12 +54,38 @@ describe("notice kinds", () => {
       "payment_failed",
       "payment_succeeded",
       "retention_ending",
+      "spend_cap_reached",
     ]);
     expect(OPTIONAL_NOTICE_KINDS.length + ALWAYS_SENT_NOTICE_KINDS.length).toBe(NOTICE_KINDS.length);
     expect(isOptionalNotice("payment_failed")).toBe(false);
     expect(isOptionalNotice("low_balance")).toBe(true);
     expect(isNoticeKind("low_balance")).toBe(true);
     expect(isNoticeKind("marketing")).toBe(false);
+  });
+});
+
+describe("guardrail notices", () => {
+  it("say how much of the included credits is used and when they renew", () => {
+    const at80 = render("included_usage");
+    expect(at80.subject).toBe("80% of the included credits of Acme Labs are used");
+    expect(at80.summary).toBe("Acme Labs has used 32,000,000 credits of its 40,000,000 credits included this period.");
+    expect(at80.text).toContain("renewed on March 15, 2027");
+    const full = render("included_usage", { percent: 100, used: 40_000_000n, allotment: 40_000_000n });
+    expect(full.subject).toBe("All the included credits of Acme Labs are used");
+    expect(full.text).toContain("paid from packages, prepaid credits and flex");
+    expect(full.linkPath).toBe("/usage");
+  });
+
+  it("give flex used and the cap in exact amounts, and link to the guardrails", () => {
+    const flex = render("flex_usage");
+    expect(flex.summary).toBe(
+      "Acme Labs has used 30,000,001 credits of flex this period ($15.00 so far), above your alert level of 30,000,000 credits.",
+    );
+    const cap = render("spend_cap_reached");
+    expect(cap.subject).toBe("Acme Labs reached its monthly spend cap of $50.00");
+    expect(cap.text).toContain("refused until March 15, 2027, when the cap starts over, or until you raise the cap");
+    expect(cap.text).toContain("https://billing.example.com/w/acme/settings#guardrails");
+    expect(cap.text).not.toContain("Stop these emails");
   });
 });
 

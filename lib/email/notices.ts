@@ -15,12 +15,21 @@ export const NOTICE_KINDS = [
   "grace_ending",
   "retention_ending",
   "package_expiring",
+  "included_usage",
+  "flex_usage",
+  "spend_cap_reached",
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Not about money owed: each member chooses whether to receive them, and each carries an unsubscribe link. */
-export const OPTIONAL_NOTICE_KINDS = ["low_balance", "package_expiring", "auto_top_up_succeeded"] as const satisfies readonly NoticeKind[];
+export const OPTIONAL_NOTICE_KINDS = [
+  "low_balance",
+  "package_expiring",
+  "auto_top_up_succeeded",
+  "included_usage",
+  "flex_usage",
+] as const satisfies readonly NoticeKind[];
 
 export type OptionalNoticeKind = (typeof OPTIONAL_NOTICE_KINDS)[number];
 
@@ -83,6 +92,21 @@ export const noticeLabels: Record<NoticeKind, { title: string; description: stri
     description: "Three days before a package that does not renew expires.",
     emails: "package expiry reminders",
   },
+  included_usage: {
+    title: "Included credits used",
+    description: "When 50 %, 80 % and 100 % of the period's included credits are used, if turned on in the billing guardrails.",
+    emails: "included credit usage alerts",
+  },
+  flex_usage: {
+    title: "Flex usage",
+    description: "When flex used this period passes the alert level in the billing guardrails.",
+    emails: "flex usage alerts",
+  },
+  spend_cap_reached: {
+    title: "Spend cap reached",
+    description: "When flex and auto top-ups reach the monthly spend cap and calls that need flex are refused.",
+    emails: "spend cap emails",
+  },
 };
 
 export interface NoticeData {
@@ -141,6 +165,26 @@ export interface NoticeData {
     expiresAt: Date;
     remainingOperations: bigint;
   };
+  included_usage: {
+    /** The level reached: 50, 80 or 100. */
+    percent: number;
+    used: bigint;
+    allotment: bigint;
+    /** When the included credits reset, if known. */
+    resetsAt?: Date | null;
+  };
+  flex_usage: {
+    flexUsed: bigint;
+    /** The customer's alert level (Workspace.alertFlexAbove). */
+    threshold: bigint;
+    /** What the flex used so far comes to, rounded down. */
+    flexCents: number;
+  };
+  spend_cap_reached: {
+    capCents: number;
+    /** When the cap starts over, if known. */
+    resetsAt?: Date | null;
+  };
 }
 
 export interface NoticeContext {
@@ -157,6 +201,10 @@ export interface NoticeContext {
 export interface RenderedNotice {
   subject: string;
   text: string;
+  /** The first paragraph: what the notification list shows under the subject. */
+  summary: string;
+  /** The page it links to, inside the workspace ("/credits"). */
+  linkPath: string;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
@@ -333,6 +381,48 @@ const renderers: Renderers = {
       link: { label: "View your packages", path: "/packages" },
     };
   },
+
+  included_usage(data, { workspace }) {
+    const full = data.percent >= 100;
+    const resets = data.resetsAt ? ` on ${formatNoticeDate(data.resetsAt)}` : " when the period renews";
+    return {
+      subject: full
+        ? `All the included credits of ${workspace} are used`
+        : `${data.percent}% of the included credits of ${workspace} are used`,
+      paragraphs: [
+        `${workspace} has used ${formatNoticeCredits(data.used)} of its ${formatNoticeCredits(data.allotment)} included this period.`,
+        full
+          ? `From now on calls are paid from packages, prepaid credits and flex, in that order, until the included credits are renewed${resets}.`
+          : `The included credits are renewed${resets}; what is left of them does not carry over.`,
+      ],
+      link: { label: "View your usage", path: "/usage" },
+    };
+  },
+
+  flex_usage(data, { workspace }) {
+    return {
+      subject: `Flex usage of ${workspace} passed your alert level`,
+      paragraphs: [
+        `${workspace} has used ${formatNoticeCredits(data.flexUsed)} of flex this period (${money(data.flexCents)} so far), ` +
+          `above your alert level of ${formatNoticeCredits(data.threshold)}.`,
+        "Flex is billed on the period's invoice. You can change the alert or set a monthly spend cap in the billing guardrails.",
+      ],
+      link: { label: "Review your guardrails", path: "/settings#guardrails" },
+    };
+  },
+
+  spend_cap_reached(data, { workspace }) {
+    const cap = money(data.capCents);
+    const until = data.resetsAt ? ` until ${formatNoticeDate(data.resetsAt)}, when the cap starts over,` : " until the next period";
+    return {
+      subject: `${workspace} reached its monthly spend cap of ${cap}`,
+      paragraphs: [
+        `Flex and automatic top-ups of ${workspace} have reached the monthly spend cap of ${cap}.`,
+        `Calls that need flex are refused${until} or until you raise the cap. Included, package and prepaid credits still work.`,
+      ],
+      link: { label: "Review your spend cap", path: "/settings#guardrails" },
+    };
+  },
 };
 
 /** Subject and plain text of a notice, with a link to the page it is about. */
@@ -350,5 +440,5 @@ export function renderNotice<K extends NoticeKind>(kind: K, data: NoticeData[K],
   const text = ["Hello,", ...body.paragraphs, `${body.link.label}: ${base}${body.link.path}`, "— Meterdesk", footer.join("\n")].join(
     "\n\n",
   );
-  return { subject: body.subject, text: `${text}\n` };
+  return { subject: body.subject, text: `${text}\n`, summary: body.paragraphs[0] ?? "", linkPath: body.link.path };
 }

@@ -8,9 +8,13 @@ import "server-only";
 // row is locked while a charge is claimed and the "armed" flag is cleared, so
 // however many debits cross at once there is one charge per crossing; the
 // flag is set again once prepaid is back at or above the threshold. A
-// declined charge turns auto top-up off and tells the owners (settle.ts).
+// declined charge turns auto top-up off and tells the owners (settle.ts). It
+// stops at the monthly spend cap (R14.2): a top-up that would take flex and
+// the period's auto top-ups past the cap is not charged.
 import { CLAIM_TX } from "@/lib/db/payments/settle";
+import { autoTopUpWithinCap } from "@/lib/billing/flex";
 import { calendarMonthStart } from "@/lib/billing/periods";
+import { spendThisPeriod } from "@/lib/db/spend-cap";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { writeAudit, type Actor } from "@/lib/db/audit";
@@ -80,10 +84,17 @@ async function claimAutoTopUp(prisma: PrismaClient, gateway: PaymentGateway, wor
       // The workspace row first, then — in a new statement, so a new snapshot — the balance: a top-up
       // that committed while this waited for the lock is seen (a join read with the lock would not see it).
       const rows = await tx.$queryRaw<
-        { enabled: boolean; armed: boolean; threshold: bigint | null; amountCents: number | null; monthlyMax: number | null }[]
+        {
+          enabled: boolean;
+          armed: boolean;
+          threshold: bigint | null;
+          amountCents: number | null;
+          monthlyMax: number | null;
+          spendCapCents: number | null;
+        }[]
       >`
         SELECT "autoTopUpEnabled" AS "enabled", "autoTopUpArmed" AS "armed", "autoTopUpThreshold" AS "threshold",
-               "autoTopUpAmountCents" AS "amountCents", "autoTopUpMonthlyMax" AS "monthlyMax"
+               "autoTopUpAmountCents" AS "amountCents", "autoTopUpMonthlyMax" AS "monthlyMax", "spendCapCents"
         FROM "Workspace" WHERE "id" = ${workspaceId}::uuid FOR UPDATE`;
       const balance = await tx.creditBalance.findUnique({ where: { workspaceId }, select: { prepaid: true } });
       const ws = rows[0] && balance ? { ...rows[0], prepaid: balance.prepaid } : null;
@@ -94,6 +105,12 @@ async function claimAutoTopUp(prisma: PrismaClient, gateway: PaymentGateway, wor
         where: { workspaceId, kind: "AUTO_TOP_UP", status: { not: "FAILED" }, createdAt: { gte: monthStart } },
       });
       if (thisMonth >= (ws.monthlyMax ?? 1)) return null;
+      // R14.2: stays armed, so raising the cap (or the next period) lets the billing run's sweep charge it.
+      if (ws.spendCapCents !== null) {
+        const spend = await spendThisPeriod(tx, workspaceId);
+        const facts = { spendCapCents: ws.spendCapCents, ...spend, creditsPerUsd };
+        if (!autoTopUpWithinCap(facts, ws.amountCents)) return null;
+      }
       if (!card) return null;
       await tx.workspace.update({ where: { id: workspaceId }, data: { autoTopUpArmed: false } });
       const ordinal = (await tx.payment.count({ where: { workspaceId, kind: "AUTO_TOP_UP" } })) + 1;

@@ -163,6 +163,8 @@ describe("email outbox", () => {
       low_balance: true,
       package_expiring: true,
       auto_top_up_succeeded: true,
+      included_usage: true,
+      flex_usage: true,
     });
     await setNoticePreference(database.prisma, {
       workspaceId: workspace.id,
@@ -408,6 +410,8 @@ describe("email outbox", () => {
         low_balance: false,
         package_expiring: true,
         auto_top_up_succeeded: true,
+        included_usage: true,
+        flex_usage: true,
       });
       // Nobody else's choice changed.
       expect((await noticePreferences(database.prisma, workspace.id, owner.id)).low_balance).toBe(true);

@@ -18,6 +18,7 @@ import { advanceSubscription, dueSubscriptions } from "./subscriptions";
 import { renewBatch } from "./batch-renewals";
 import { issueHourlyStatements } from "./statements";
 import { enqueueBalanceNotices } from "./notices";
+import { enqueueGuardrailAlerts } from "./guardrail-alerts";
 import { arrearsPolicy, advanceArrears } from "@/lib/db/payments/arrears";
 import type { ArrearsPolicy } from "@/lib/billing/arrears";
 import { deliverDueNotices } from "@/lib/db/notices";
@@ -219,8 +220,9 @@ export async function runBilling(prisma: PrismaClient, options: BillingRunOption
   summary.workspacesDeleted = arrears.deleted;
   if (arrears.toRetention + arrears.deleted > 0) log(`arrears: ${arrears.toRetention} to retention, ${arrears.deleted} deleted`);
 
-  // 6. Notices that are not about a payment (low balance, package expiring), then the outbox.
+  // 6. Notices that are not about a payment (low balance, package expiring, usage alerts, the spend cap), then the outbox.
   await enqueueBalanceNotices(prisma, options.now);
+  await enqueueGuardrailAlerts(prisma, options.now, options.creditsPerUsd);
   if (options.deliverEmail ?? true) {
     summary.emailsSent = (await deliverDueNotices(prisma, options.now, { maxMessages: EMAILS_PER_RUN })).sent;
   }

@@ -41,9 +41,8 @@ async function lowBalanceCandidates(prisma: PrismaClient, now: Date, after: stri
         AND w."billingState" <> 'DELETED' AND w."id" > ${after}::uuid
     ) c
     WHERE NOT EXISTS (
-      SELECT 1 FROM "NotificationOutbox" o
-      WHERE o."workspaceId" = c."wid" AND o."kind" = 'low_balance'
-        AND starts_with(o."dedupeKey", 'low-balance:' || c."periodKey" || ':' || c."threshold"::text || ':')
+      SELECT 1 FROM "WorkspaceNotification" n
+      WHERE n."workspaceId" = c."wid" AND n."dedupeKey" = 'low-balance:' || c."periodKey" || ':' || c."threshold"::text
     )
     ORDER BY c."wid"
     LIMIT ${chunk}`;
@@ -60,9 +59,8 @@ async function expiringCandidates(prisma: PrismaClient, now: Date, after: string
       AND pp."expiresAt" > ${now.toISOString()}::timestamp AND pp."expiresAt" <= ${until.toISOString()}::timestamp
       AND pp."id" > ${after}::uuid
       AND NOT EXISTS (
-        SELECT 1 FROM "NotificationOutbox" o
-        WHERE o."workspaceId" = pp."workspaceId" AND o."kind" = 'package_expiring'
-          AND starts_with(o."dedupeKey", 'package-expiring:' || pp."id"::text || ':')
+        SELECT 1 FROM "WorkspaceNotification" n
+        WHERE n."workspaceId" = pp."workspaceId" AND n."dedupeKey" = 'package-expiring:' || pp."id"::text
       )
     ORDER BY pp."id"
     LIMIT ${chunk}`;
@@ -94,7 +92,6 @@ export async function enqueueBalanceNotices(
       }
       return written;
     });
-    // Keyset paging: a workspace whose members all turned the notice off stays a candidate, and is passed over.
     if (rows.length < chunk) break;
     after = rows.at(-1)!.workspaceId;
   }

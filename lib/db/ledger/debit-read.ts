@@ -35,7 +35,9 @@ const withLock = (lock: boolean, statement: SqlStatement): SqlStatement =>
  * Locks the workspaces' CreditBalance rows (FOR UPDATE, in workspace-id
  * order so that two batches never deadlock) and reads them with the facts
  * flex depends on (R4.4, R5.5, R8.3, R14.2). A workspace without a balance
- * row is not returned. Packages are added by readLockedFacts.
+ * row is not returned. Packages are added by readLockedFacts. With a spend
+ * cap, the auto top-ups charged since the flex period started count against
+ * it (R14.2); one that failed does not.
  */
 export async function lockWorkspaces(
   tx: Queryable,
@@ -56,6 +58,7 @@ export async function lockWorkspaces(
     payAsYouGo: boolean | null;
     hasCard: boolean;
     autoTopUpBelow: string | null;
+    autoTopUpCents: string;
   }>(
     tx,
     withLock(
@@ -66,7 +69,12 @@ export async function lockWorkspaces(
            w."flexEnabled", w."billingState"::text AS "billingState", w."spendCapCents",
            p."flexAllowed", p."payAsYouGo",
            CASE WHEN w."autoTopUpEnabled" AND w."autoTopUpArmed" THEN w."autoTopUpThreshold"::text END AS "autoTopUpBelow",
-           EXISTS (SELECT 1 FROM "PaymentMethod" pm WHERE pm."workspaceId" = b."workspaceId") AS "hasCard"
+           EXISTS (SELECT 1 FROM "PaymentMethod" pm WHERE pm."workspaceId" = b."workspaceId") AS "hasCard",
+           CASE WHEN w."spendCapCents" IS NULL THEN '0' ELSE (
+             SELECT COALESCE(SUM(pay."amountCents"), 0) FROM "Payment" pay
+             WHERE pay."workspaceId" = b."workspaceId" AND pay."kind" = 'AUTO_TOP_UP' AND pay."status" <> 'FAILED'
+               AND pay."createdAt" >= GREATEST(b."flexPeriodStart", s."currentPeriodStart")
+           )::text END AS "autoTopUpCents"
     FROM "CreditBalance" b
     JOIN "Workspace" w ON w."id" = b."workspaceId"
     LEFT JOIN "Subscription" s ON s."workspaceId" = b."workspaceId" AND s."status" = 'ACTIVE'
@@ -87,8 +95,7 @@ export async function lockWorkspaces(
     hasCard: row.hasCard,
     flexEnabled: row.flexEnabled,
     spendCapCents: row.spendCapCents,
-    // R14.2: auto top-ups are not counted against the spend cap yet (no auto top-up is charged so far).
-    autoTopUpCentsThisPeriod: 0n,
+    autoTopUpCentsThisPeriod: BigInt(row.autoTopUpCents),
     autoTopUpBelow: row.autoTopUpBelow === null ? null : BigInt(row.autoTopUpBelow),
     packages: [],
   }));

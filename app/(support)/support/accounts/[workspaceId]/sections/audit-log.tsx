@@ -26,6 +26,7 @@ const actionLabels: Record<string, string> = {
   "auto_top_up.disabled": "Auto top-up off",
   "flex.enabled": "Flex billing on",
   "flex.disabled": "Flex billing off",
+  "guardrails.updated": "Guardrails changed",
   "package.bought": "Package bought",
   "package.auto_renew_on": "Package auto-renew on",
   "package.auto_renew_off": "Package auto-renew off",
