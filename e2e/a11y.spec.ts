@@ -5,7 +5,18 @@ import { demo, signIn } from "./fixtures";
 // Accessibility (R10): axe finds no serious or critical violation on any
 // customer page or public page, at desktop and at phone width.
 
-const WORKSPACE_PAGES = ["", "/usage", "/invoices", "/plan", "/credits", "/credits/ledger", "/packages", "/api-keys", "/settings"];
+const WORKSPACE_PAGES = [
+  "",
+  "/usage",
+  "/invoices",
+  "/plan",
+  "/credits",
+  "/credits/ledger",
+  "/packages",
+  "/api-keys",
+  "/notifications",
+  "/settings",
+];
 const PUBLIC_PAGES = ["/pricing", "/sign-in", "/sign-up"];
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 800 },

@@ -19,6 +19,7 @@ const PAGES = [
   { path: "/plan", heading: "Plan" },
   { path: "/invoices", heading: "Invoices" },
   { path: "/api-keys", heading: "API keys" },
+  { path: "/notifications", heading: "Notifications" },
   { path: "/settings", heading: "Settings" },
 ];
 

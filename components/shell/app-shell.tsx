@@ -21,6 +21,7 @@ export function workspaceNav(slug: string): NavItem[] {
     { href: `${base}/credits`, label: "Credits", icon: navIcon("credits") },
     { href: `${base}/packages`, label: "Packages", icon: navIcon("packages") },
     { href: `${base}/api-keys`, label: "API keys", icon: navIcon("api-keys") },
+    { href: `${base}/notifications`, label: "Notifications", icon: navIcon("notifications") },
     { href: `${base}/settings`, label: "Settings", icon: navIcon("settings") },
   ];
 }

@@ -3,6 +3,7 @@
 // the browser loads no icon code for them. A navigation link's state colours
 // its icon: muted, the text colour on hover, the accent on the current page.
 import {
+  Bell,
   Building2,
   ChartColumn,
   Coins,
@@ -28,6 +29,7 @@ const icons = {
   credits: Coins,
   packages: Package,
   "api-keys": KeyRound,
+  notifications: Bell,
   settings: Settings,
   accounts: Building2,
 } satisfies Record<string, LucideIcon>;

@@ -39,15 +39,3 @@ export interface ButtonProps extends ComponentProps<"button"> {
 export function Button({ variant, size, className, type = "button", ...props }: ButtonProps) {
   return <button type={type} className={buttonClassName({ variant, size, className })} {...props} />;
 }
-
-/**
- * A mutation that is not built yet: shown to people who will be allowed to use
- * it, disabled, with "Coming soon" as its tooltip and accessible description.
- */
-export function ComingSoonButton({ children, variant = "secondary", size = "md", className }: Omit<ButtonProps, "disabled" | "onClick">) {
-  return (
-    <Button variant={variant} size={size} className={className} disabled title="Coming soon">
-      {children}
-    </Button>
-  );
-}

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { cn } from "./cn";
 
 /** The top of every page: its name as the one <h1>, what it is for, and its actions. */
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
@@ -15,12 +16,14 @@ export function PageHeader({ title, description, actions }: { title: string; des
 
 /** A titled block inside a page (an <h2>). */
 export function Section({
+  id,
   title,
   description,
   actions,
   children,
   className,
 }: {
+  id?: string;
   title: string;
   description?: ReactNode;
   actions?: ReactNode;
@@ -28,7 +31,7 @@ export function Section({
   className?: string;
 }) {
   return (
-    <section className={className ?? "mt-10"}>
+    <section id={id} className={cn("scroll-mt-20", className ?? "mt-10")}>
       <div className="mb-4 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
         <div className="space-y-1">
           <h2 className="text-base font-semibold tracking-tight text-foreground">{title}</h2>

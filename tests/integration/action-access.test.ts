@@ -180,6 +180,7 @@ describe("server actions called directly by someone without the right", () => {
     const settings = await import("@/app/(dashboard)/w/[slug]/settings/actions");
     const members = await import("@/app/(dashboard)/w/[slug]/settings/member-actions");
     const notices = await import("@/app/(dashboard)/w/[slug]/settings/notice-actions");
+    const guardrails = await import("@/app/(dashboard)/w/[slug]/settings/guardrail-actions");
     const exp = `12/${String((now.getUTCFullYear() + 3) % 100).padStart(2, "0")}`;
 
     cases = {
@@ -231,6 +232,8 @@ describe("server actions called directly by someone without the right", () => {
       "w/[slug]/settings/member-actions.ts#removeMemberAction": (f) => members.removeMemberAction(f.slug, { userId: f.ownerId }),
       "w/[slug]/settings/notice-actions.ts#saveNoticePreferencesAction": (f) =>
         notices.saveNoticePreferencesAction(null, form({ slug: f.slug })),
+      "w/[slug]/settings/guardrail-actions.ts#saveGuardrailsAction": (f) =>
+        guardrails.saveGuardrailsAction(f.slug, { includedAlerts: true, prepaidBelowCents: 500, flexAboveCents: null, spendCapCents: 0 }),
     };
     const rows = await database.sql.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
     tables = rows.map((row) => String((row as { tablename: string }).tablename));
@@ -339,9 +342,10 @@ describe("server actions called directly by someone without the right", () => {
       "w/[slug]/plan/actions.ts#withdrawDowngradeAction",
       "w/[slug]/plan/actions.ts#cancelPlanAction",
       "w/[slug]/plan/actions.ts#undoCancelAction",
+      "w/[slug]/settings/guardrail-actions.ts#saveGuardrailsAction",
     ]) {
       await run(name);
     }
-    expect(changed).toHaveLength(17);
+    expect(changed).toHaveLength(18);
   });
 });

@@ -405,5 +405,5 @@ describe("the billing run (R4, R5.3, R6, R8.1, R8.2, R8.6)", () => {
       ]),
     );
     expect(statements[0]!.lines).toHaveLength(3);
-  });
+  }, 90_000); // one billing run over every workspace this file made, two years on
 });

@@ -110,6 +110,7 @@ export async function getBillingSettings(db: Reader, workspaceId: string) {
         autoTopUpAmountCents: true,
         autoTopUpMonthlyMax: true,
         spendCapCents: true,
+        alertIncludedUsage: true,
         alertPrepaidBelow: true,
         alertFlexAbove: true,
       },

@@ -50,6 +50,8 @@ interface DemoWorkspace {
   package?: { code: string; at: Date };
   /** Daily operations per type for the usage history. */
   usage?: { days: number; volumes: Record<string, DailyVolume> };
+  /** Usage alerts (R14.1), set at sign-up: their notices fill the notification list as the history replays. */
+  alerts?: { included: boolean; flexAboveCredits?: bigint };
 }
 
 interface DemoAccount {
@@ -72,6 +74,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
       flexEnabled: true,
       card: true,
       prepaidCredits: 600_000_000n,
+      alerts: { included: true, flexAboveCredits: 100_000_000n },
       usage: {
         days: 90,
         volumes: {
@@ -301,6 +304,7 @@ async function createDemoWorkspace(prisma: PrismaClient, ownerId: string, spec: 
         ...(spec.autoTopUp
           ? { autoTopUpEnabled: true, autoTopUpThreshold: 20_000_000n, autoTopUpAmountCents: 2_500, autoTopUpMonthlyMax: 4 }
           : {}),
+        ...(spec.alerts ? { alertIncludedUsage: spec.alerts.included, alertFlexAbove: spec.alerts.flexAboveCredits ?? null } : {}),
       },
     });
     if (spec.card) await putTestCard(tx, created.id, spec.slug, "4242", "succeed", signedUp);

@@ -3,7 +3,7 @@
 // The auto top-up dialog (R7.2), fetched when it first opens: what it does is
 // described in auto-top-up-dialog.tsx.
 import { RefreshCw } from "lucide-react";
-import { useId, useState, useTransition, type ReactNode } from "react";
+import { useId, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -11,13 +11,14 @@ import { FieldError } from "@/components/ui/field-error";
 import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
+import { DollarField } from "@/components/ui/dollar-field";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import { formatCount } from "@/lib/money";
 import { saveAutoTopUpAction } from "./actions";
 import { ThisMonth, type AutoTopUpRow, type AutoTopUpSettingsView } from "./auto-top-up-month";
 import { cardLabel, type CardSummary } from "./card-format";
 import { AddCardButton } from "./card-on-file";
-import { centsToField, parseDollars } from "./money-input";
+import { centsToField, parseDollars } from "@/lib/money-input";
 
 // Mirror lib/payments (server-only); the server enforces them.
 const MIN_CENTS = 500;
@@ -213,52 +214,6 @@ export function AutoTopUpForm({
         </DialogActions>
       </form>
     </ModalDialog>
-  );
-}
-
-function DollarField({
-  label,
-  name,
-  value,
-  onChange,
-  hint,
-  errors,
-}: {
-  label: string;
-  name: string;
-  value: string;
-  onChange: (value: string) => void;
-  hint: ReactNode;
-  errors?: string[];
-}) {
-  const id = useId();
-  const invalid = Boolean(errors?.length);
-  return (
-    <div>
-      <Label htmlFor={id} className="mb-1.5">
-        {label}
-      </Label>
-      <div className="relative max-w-48">
-        <span aria-hidden className="pointer-events-none absolute inset-y-0 left-3 flex items-center text-sm text-muted-foreground">
-          $
-        </span>
-        <input
-          id={id}
-          name={name}
-          inputMode="decimal"
-          autoComplete="off"
-          value={value}
-          onChange={(event) => onChange(event.target.value)}
-          aria-invalid={invalid || undefined}
-          aria-describedby={`${id}-hint${invalid ? ` ${id}-error` : ""}`}
-          className={cn(inputClassName, "pl-7 tabular-nums")}
-        />
-      </div>
-      <p id={`${id}-hint`} className="mt-1.5 text-[13px] tabular-nums text-muted-foreground">
-        {hint}
-      </p>
-      <FieldError id={`${id}-error`} errors={errors} />
-    </div>
   );
 }
 

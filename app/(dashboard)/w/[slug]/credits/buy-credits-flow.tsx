@@ -17,7 +17,7 @@ import { DialogActions, DialogIcon, ModalDialog, SummaryRow } from "@/components
 import { buyCreditsAction, type TopUpAnswer } from "./actions";
 import { cardLabel, formatExpiry, type CardSummary } from "./card-format";
 import { AddCardButton } from "./card-on-file";
-import { parseDollars } from "./money-input";
+import { parseDollars } from "@/lib/money-input";
 
 // Mirror TOP_UP_MIN_CENTS / TOP_UP_MAX_CENTS (lib/payments/top-ups.ts, server-only); the server enforces them.
 const MIN_CENTS = 500;

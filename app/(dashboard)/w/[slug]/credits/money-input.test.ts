@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatCardNumber, formatExpiryInput } from "./card/card-input";
-import { centsToField, parseDollars } from "./money-input";
+import { centsToField, parseDollars } from "@/lib/money-input";
 
 describe("parseDollars", () => {
   it.each([

@@ -4,7 +4,6 @@ import { CreditsWithUsd } from "@/components/billing/credit-amount";
 import { DateText, formatDate, formatDateTime } from "@/components/billing/dates";
 import { MembersTable } from "@/components/billing/members-table";
 import { ViewOnlyNote } from "@/components/billing/view-only-note";
-import { ComingSoonButton } from "@/components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { DescriptionList } from "@/components/ui/description-list";
 import { PageHeader, Section } from "@/components/ui/page-header";
@@ -15,7 +14,11 @@ import { db } from "@/lib/db";
 import { listOpenInvitations } from "@/lib/db/invitations";
 import { noticePreferences } from "@/lib/db/notices";
 import { getBillingSettings, listMembers } from "@/lib/db/queries/dashboard";
-import { formatCents } from "@/lib/money";
+import { lastPeriodHistory } from "@/lib/db/queries/guardrail-preview";
+import { serializeHistory } from "@/lib/billing/guardrail-preview";
+import { env } from "@/lib/env";
+import { creditsToCents, formatCents } from "@/lib/money";
+import { GuardrailsForm } from "./guardrails-form";
 import { ManageMembers } from "./members-section";
 import { NotificationSettings } from "./notification-section";
 import { WorkspaceNameForm } from "./workspace-name-form";
@@ -28,13 +31,17 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
   const { slug } = await params;
   const ctx = await requireWorkspace(slug, "read");
   const prisma = await db();
-  const [members, settings, preferences, invitations] = await Promise.all([
+  const canManage = can(ctx.role, "manage-billing");
+  const creditsPerUsd = env().CREDITS_PER_USD;
+  const [members, settings, preferences, invitations, history] = await Promise.all([
     listMembers(prisma, ctx.workspace.id),
     getBillingSettings(prisma, ctx.workspace.id),
     noticePreferences(prisma, ctx.workspace.id, ctx.user.id),
-    can(ctx.role, "manage-billing") ? listOpenInvitations(prisma, ctx.workspace.id, now()) : Promise.resolve([]),
+    canManage ? listOpenInvitations(prisma, ctx.workspace.id, now()) : Promise.resolve([]),
+    canManage ? lastPeriodHistory(prisma, ctx.workspace.id, now(), creditsPerUsd) : Promise.resolve(null),
   ]);
-  const canManage = can(ctx.role, "manage-billing");
+  // Alert levels are kept in credits; they were typed in dollars, so they go back exactly.
+  const cents = (credits: bigint | null | undefined) => (credits == null ? null : Number(creditsToCents(credits, creditsPerUsd)));
   const isOwner = can(ctx.role, "owner");
 
   return (
@@ -95,36 +102,64 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
         )}
       </Section>
 
-      <Section title="Billing guardrails" description="Alerts and a spending cap that protect you from surprises.">
+      <Section
+        id="guardrails"
+        title="Billing guardrails"
+        description="Emails before your usage surprises you, and a monthly cap on what flex and auto top-ups may spend."
+      >
         <Card>
           <CardContent>
-            <DescriptionList
-              columns={3}
-              items={[
-                {
-                  term: "Monthly spend cap",
-                  value:
-                    settings?.spendCapCents != null ? <span className="tabular-nums">{formatCents(settings.spendCapCents)}</span> : notSet,
-                },
-                {
-                  term: "Alert when prepaid falls below",
-                  value: settings?.alertPrepaidBelow != null ? <CreditsWithUsd credits={settings.alertPrepaidBelow} /> : notSet,
-                },
-                {
-                  term: "Alert when flex passes",
-                  value: settings?.alertFlexAbove != null ? <CreditsWithUsd credits={settings.alertFlexAbove} /> : notSet,
-                },
-              ]}
-            />
-            <p className="mt-5 text-[13px] text-muted-foreground">
-              Owners are also emailed when included credits reach 50%, 80% and 100% used, once per period per level.
-            </p>
+            {canManage ? (
+              <GuardrailsForm
+                slug={ctx.workspace.slug}
+                creditsPerUsd={String(creditsPerUsd)}
+                history={history ? serializeHistory(history) : null}
+                initial={{
+                  includedAlerts: settings?.alertIncludedUsage ?? true,
+                  prepaidBelowCents: cents(settings?.alertPrepaidBelow),
+                  flexAboveCents: cents(settings?.alertFlexAbove),
+                  spendCapCents: settings?.spendCapCents ?? null,
+                }}
+              />
+            ) : (
+              <>
+                <DescriptionList
+                  columns={2}
+                  items={[
+                    {
+                      term: "Included credits alerts",
+                      value: settings?.alertIncludedUsage ? (
+                        "At 50%, 80% and 100% used"
+                      ) : (
+                        <span className="text-muted-foreground">Off</span>
+                      ),
+                    },
+                    {
+                      term: "Monthly spend cap",
+                      value:
+                        settings?.spendCapCents != null ? (
+                          <span className="tabular-nums">{formatCents(settings.spendCapCents)}</span>
+                        ) : (
+                          notSet
+                        ),
+                    },
+                    {
+                      term: "Alert when prepaid falls below",
+                      value: settings?.alertPrepaidBelow != null ? <CreditsWithUsd credits={settings.alertPrepaidBelow} /> : notSet,
+                    },
+                    {
+                      term: "Alert when flex passes",
+                      value: settings?.alertFlexAbove != null ? <CreditsWithUsd credits={settings.alertFlexAbove} /> : notSet,
+                    },
+                  ]}
+                />
+                <p className="mt-5 text-[13px] text-muted-foreground">
+                  Owners and billing admins set these. Each alert is emailed once per period per level, and every one is listed under
+                  Notifications.
+                </p>
+              </>
+            )}
           </CardContent>
-          {canManage ? (
-            <CardFooter>
-              <ComingSoonButton size="sm">Edit guardrails</ComingSoonButton>
-            </CardFooter>
-          ) : null}
         </Card>
       </Section>
 

@@ -1,4 +1,4 @@
-// Dollar amounts typed by people, read as integer cents without floating
+// Dollar amounts typed by people (top-ups, auto top-up, the guardrails), read as integer cents without floating
 // point: "20", "20.5", "1,250.00" and "$5" are fine; anything else is not a
 // number of dollars and cents.
 
