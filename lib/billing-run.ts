@@ -9,6 +9,7 @@ import { authSecret } from "@/lib/auth/secret";
 import type { Database } from "@/lib/db/connect";
 import { BILLING_RUN_LOCK, runBilling, type BillingRunSummary } from "@/lib/db/billing/billing-run";
 import { env } from "@/lib/env";
+import { metrics } from "@/lib/metrics";
 import { gatewayFor } from "@/lib/payments";
 
 export async function runBillingOnce(
@@ -16,16 +17,33 @@ export async function runBillingOnce(
   now: Date,
   log?: (line: string) => void,
 ): Promise<{ ran: true; summary: BillingRunSummary } | { ran: false }> {
-  const outcome = await database.tryWithLock(BILLING_RUN_LOCK, () =>
-    runBilling(database.prisma, {
-      now,
-      creditsPerUsd: env().CREDITS_PER_USD,
-      concurrency: database.target.kind === "postgres" ? 4 : 1,
-      gateway: gatewayFor(async () => database.prisma),
-      log,
-    }),
-  );
-  return outcome.ran ? { ran: true, summary: outcome.value } : { ran: false };
+  const m = metrics();
+  let startedAt = 0;
+  let outcome;
+  try {
+    outcome = await database.tryWithLock(BILLING_RUN_LOCK, () => {
+      startedAt = performance.now();
+      return runBilling(database.prisma, {
+        now,
+        creditsPerUsd: env().CREDITS_PER_USD,
+        concurrency: database.target.kind === "postgres" ? 4 : 1,
+        gateway: gatewayFor(async () => database.prisma),
+        log,
+      });
+    });
+  } catch (error) {
+    m.billingRuns.inc({ result: "failed" });
+    if (startedAt > 0) m.billingRunDuration.observe({ result: "failed" }, (performance.now() - startedAt) / 1000);
+    throw error;
+  }
+  if (!outcome.ran) {
+    m.billingRuns.inc({ result: "skipped" });
+    return { ran: false };
+  }
+  m.billingRuns.inc({ result: "ran" });
+  m.billingRunDuration.observe({ result: "ran" }, (performance.now() - startedAt) / 1000);
+  for (const [job, count] of Object.entries(outcome.value)) m.billingRunJobs.inc({ job }, count);
+  return { ran: true, summary: outcome.value };
 }
 
 /** The bearer token of the internal billing-run endpoint: derived from the session secret, never stored. */

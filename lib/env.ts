@@ -39,6 +39,8 @@ export const envSchema = z.object({
   // SMTP for email; unset = emails written to the local outbox (R13).
   SMTP_URL: optionalUrl(["smtp", "smtps"]),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Prometheus metrics on their own port (docs/OPERATIONS.md); unset = no metrics server.
+  METRICS_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).optional()),
   // Signs session cookies. Unset: a random secret kept in .data/auth-secret.
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // Public URL of the app, for auth callbacks and links in emails.
@@ -51,6 +53,8 @@ export const envSchema = z.object({
   CREDITS_PER_USD: z.coerce.bigint().positive().default(2_000_000n),
   // The server's own billing run, every minute (R8.6); "off" leaves it to `billing:run`.
   METERDESK_BILLING_RUN: z.enum(["on", "off"]).default("on"),
+  // How often the leading instance's billing run ticks, and a follower asks for the lead (tests shorten it).
+  METERDESK_BILLING_RUN_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   // Where the demo seed writes its API keys (R13).
   DEMO_KEYS_FILE: z.string().default(".data/demo-keys.json"),
   // Arrears (R8.3–R8.5): the days after a failed payment on which it is tried

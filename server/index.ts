@@ -17,17 +17,24 @@
 // request with a body, a proxy makes Next.js read the whole body, buffering up
 // to 10 MB, before the route runs.
 //
+// With METRICS_PORT set, a second HTTP server on that port answers GET
+// /metrics with the process's Prometheus registry (lib/metrics.ts; the
+// Next.js bundles record into the same one through globalThis), apart from
+// the public port so that it can be kept off the internet (docs/OPERATIONS.md).
+//
 // Built by scripts/build-server.mjs into .next/meterdesk/server.mjs.
 import http from "node:http";
 import { activity } from "@/lib/api/activity";
 import { internalErrorReply, newRequestId, performOperation } from "@/lib/api/metering";
 import { fromNodeRequest, sendReply } from "@/lib/api/node-transport";
 import { targetsPath } from "@/lib/api/request-path";
-import { startClock } from "@/lib/clock";
-import { closeDatabase } from "@/lib/db";
+import { now, startClock } from "@/lib/clock";
+import { closeDatabase, database } from "@/lib/db";
+import { readOutboxBacklog } from "@/lib/db/outbox-backlog";
 import { env } from "@/lib/env";
 import { announcePeerStamping, stampPeerAddress } from "@/lib/http/client-address";
 import { isHttps, newNonce, NONCE_HEADER, securityHeaders } from "@/lib/http/security-headers";
+import { metrics } from "@/lib/metrics";
 
 const OPERATIONS_PATH = "/api/v1/operations";
 
@@ -55,6 +62,28 @@ function prepareForNext(request: http.IncomingMessage, response: http.ServerResp
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 }
 
+/** The Prometheus scrape endpoint, on its own port. */
+function serveMetrics(port: number, hostname: string): http.Server {
+  const m = metrics();
+  m.collectProcessMetrics();
+  m.watchOutbox(async () => readOutboxBacklog((await database()).prisma, now()));
+  const server = http.createServer((request, response) => {
+    if (request.method !== "GET" || new URL(request.url ?? "/", "http://metrics").pathname !== "/metrics") {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found: GET /metrics\n");
+      return;
+    }
+    m.registry.metrics().then(
+      (text) => response.writeHead(200, { "content-type": m.registry.contentType }).end(text),
+      (error) => {
+        console.error("[metrics] collecting failed", error);
+        response.writeHead(500, { "content-type": "text/plain" }).end("collecting the metrics failed\n");
+      },
+    );
+  });
+  server.listen(port, hostname, () => console.log(`[metrics] Prometheus metrics on http://${hostname}:${port}/metrics`));
+  return server;
+}
+
 async function main() {
   // R8.7: one clock for this process, counting from boot (shared with the Next.js bundles through globalThis).
   startClock();
@@ -66,8 +95,9 @@ async function main() {
   const app = next({ dev: false, dir, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const { APP_URL } = env();
+  const { APP_URL, METRICS_PORT } = env();
   announcePeerStamping();
+  const metricsServer = METRICS_PORT === undefined ? null : serveMetrics(METRICS_PORT, hostname);
 
   const server = http.createServer((request, response) => {
     // Every spelling Next.js would route to the operations handler ("/api/v1/./operations", "//api/…") comes here.
@@ -90,6 +120,8 @@ async function main() {
     // refused-call and key-use counters they left in memory before the database closes.
     const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     void Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 3_000))])
       .then(() => activity.flush())
       .then(() => app.close())

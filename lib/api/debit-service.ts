@@ -6,6 +6,7 @@ import { database } from "@/lib/db";
 import { DebitQueue } from "@/lib/db/ledger/debit-queue";
 import { loadRatingCatalog, type DebitContext, type DebitOutcome, type DebitRequest } from "@/lib/db/ledger/debit";
 import { env } from "@/lib/env";
+import { metrics } from "@/lib/metrics";
 import { nudgeAutoTopUp } from "@/lib/payments/auto-top-up-runner";
 
 const CATALOG_TTL_MS = 60_000;
@@ -22,7 +23,13 @@ async function service(): Promise<Service> {
   holder.__meterdeskDebits ??= (async () => {
     const db = await database();
     const state: Service = { queue: undefined as unknown as DebitQueue, context: null, loadedAt: 0 };
-    state.queue = new DebitQueue(db.sql, () => debitContext(), { maxBatch: 200, concurrency: db.target.kind === "postgres" ? 2 : 1 });
+    const m = metrics();
+    state.queue = new DebitQueue(db.sql, () => debitContext(), {
+      maxBatch: 200,
+      concurrency: db.target.kind === "postgres" ? 2 : 1,
+      onBatch: (size) => m.debitBatchSize.observe(size),
+    });
+    m.watchDebitQueue(() => state.queue.depth());
     return state;
   })();
   return holder.__meterdeskDebits;
@@ -39,7 +46,10 @@ export async function debitContext(): Promise<DebitContext> {
 }
 
 export async function debit(request: DebitRequest): Promise<DebitOutcome> {
-  const outcome = await (await service()).queue.debit(request);
+  const { queue } = await service();
+  const queuedAt = performance.now();
+  const outcome = await queue.debit(request);
+  metrics().debitDuration.observe((performance.now() - queuedAt) / 1000);
   // After the commit, off the request's time (R7.2).
   if (outcome.status === "charged" && outcome.autoTopUp) nudgeAutoTopUp(request.workspaceId);
   return outcome;

@@ -3,7 +3,9 @@ import "server-only";
 // POST /api/v1/operations (R9.1–R9.4): authenticate the key, apply the rate
 // limits, validate the body, honour the Idempotency-Key, debit through the
 // engine and answer with the usage and balance. Only a successful call is
-// counted or charged (R2.4); every refusal is recorded with its reason.
+// counted or charged (R2.4); every refusal is recorded with its reason. Every
+// call, whatever its answer, is counted and logged once with its req_id
+// (call-record.ts, docs/OPERATIONS.md).
 import { createHash, randomBytes } from "node:crypto";
 import { apiKeyMatches, apiKeyPrefix } from "@/lib/api-keys/key";
 import { now as clockNow } from "@/lib/clock";
@@ -13,7 +15,9 @@ import { claimIdempotencyKey, storeIdempotentResponse } from "@/lib/db/idempoten
 import type { RefusalReason as DebitRefusal } from "@/lib/db/ledger/debit-types";
 import { env } from "@/lib/env";
 import { limiterNowMs, retryAfterSeconds, type RateLimit } from "@/lib/rate-limit/limits";
+import { metrics } from "@/lib/metrics";
 import { activity, type RefusalReason } from "./activity";
+import { recordCall, type CallTrace } from "./call-record";
 import { debit, debitContext } from "./debit-service";
 import { findApiKey } from "./key-lookup";
 import { parseOperationBody } from "./operation-request";
@@ -89,7 +93,12 @@ export function limitsOf(key: KeyWithLimits): RateLimit[] {
  */
 export async function throttle(key: KeyWithLimits, reqId: string, at: Date, arrivedMs: number): Promise<ApiReply | null> {
   const decision = await rateLimiter().check(key.workspaceId, limitsOf(key), arrivedMs);
-  if (decision.allowed) return null;
+  const decisions = metrics().rateLimitDecisions;
+  if (decision.allowed) {
+    decisions.inc({ decision: "allowed", window: "all" });
+    return null;
+  }
+  decisions.inc({ decision: "refused", window: decision.window });
   activity.refused(key.workspaceId, "throttled", at);
   return statusReply("THROTTLED", reqId, throttleDetails(decision.limit, decision.window), {
     "retry-after": String(retryAfterSeconds(decision.retryAfterMs)),
@@ -139,17 +148,39 @@ export async function performOperation(request: ApiRequest): Promise<ApiReply> {
   // R9.3: the rate limits decide as of this instant, before anything slow.
   const arrivedMs = limiterNowMs();
   const reqId = newRequestId();
+  const trace: CallTrace = { status: "INTERNAL", reason: null, workspaceId: null, type: null, operations: null, replayOf: null };
+  let reply: ApiReply;
+  try {
+    reply = await meterOperation(request, reqId, arrivedMs, trace);
+  } catch (error) {
+    // Unexpected: nothing acknowledged; the caller retries with its Idempotency-Key.
+    console.error(`[api] ${reqId} POST /api/v1/operations failed`, error);
+    trace.status = "INTERNAL";
+    reply = internalErrorReply(reqId);
+  }
+  recordCall(reqId, trace, reply.status, limiterNowMs() - arrivedMs);
+  return reply;
+}
+
+/** One call; `trace` is filled in on the way (who, what, which answer) for the call's metrics and log line. */
+async function meterOperation(request: ApiRequest, reqId: string, arrivedMs: number, trace: CallTrace): Promise<ApiReply> {
+  const refuse = (name: ApiStatusName, reason: RefusalReason, reply: ApiReply) => {
+    trace.status = name;
+    trace.reason = reason;
+    return reply;
+  };
   const at = clockNow();
   const auth = await authenticate(request, reqId, at);
-  if (!auth.ok) return auth.reply;
+  if (!auth.ok) return refuse("INVALID_KEY", "invalid_key", auth.reply);
   const { key } = auth;
+  trace.workspaceId = key.workspaceId;
 
   const throttled = await throttle(key, reqId, at, arrivedMs);
-  if (throttled) return throttled;
+  if (throttled) return refuse("THROTTLED", "throttled", throttled);
 
   const refuseBody = (message: string) => {
     activity.refused(key.workspaceId, "invalid_body", at);
-    return statusReply("INVALID_BODY", reqId, message);
+    return refuse("INVALID_BODY", "invalid_body", statusReply("INVALID_BODY", reqId, message));
   };
   const idempotencyKey = request.header("idempotency-key");
   if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY)) {
@@ -166,6 +197,8 @@ export async function performOperation(request: ApiRequest): Promise<ApiReply> {
   const context = await debitContext();
   const parsed = parseOperationBody(json, context.catalog.types);
   if (!parsed.ok) return refuseBody(parsed.message);
+  trace.type = parsed.value.type;
+  trace.operations = Number(parsed.value.operations);
 
   const prisma = (await database()).prisma;
   let debitKey = `req:${reqId}`;
@@ -174,9 +207,16 @@ export async function performOperation(request: ApiRequest): Promise<ApiReply> {
     const claim = await claimIdempotencyKey(prisma, { workspaceId: key.workspaceId, key: idempotencyKey, requestHash, now: at });
     if (claim.kind === "mismatch") {
       activity.refused(key.workspaceId, "idempotency_mismatch", at);
-      return statusReply("IDEMPOTENCY_MISMATCH", reqId, "Idempotency-Key: this key was used with a different request body");
+      return refuse(
+        "IDEMPOTENCY_MISMATCH",
+        "idempotency_mismatch",
+        statusReply("IDEMPOTENCY_MISMATCH", reqId, "Idempotency-Key: this key was used with a different request body"),
+      );
     }
-    if (claim.kind === "answered") return jsonReply(claim.status, claim.body, { "idempotent-replayed": "true" });
+    if (claim.kind === "answered") {
+      traceReplay(trace, claim.body);
+      return jsonReply(claim.status, claim.body, { "idempotent-replayed": "true" });
+    }
     // The debit is keyed too, by this use of the key: a retry after a crash is never charged twice.
     debitKey = `idem:${claim.since.getTime()}:${idempotencyKey}`;
   }
@@ -195,6 +235,7 @@ export async function performOperation(request: ApiRequest): Promise<ApiReply> {
   let status: number;
   let text: string;
   if (outcome.status === "charged") {
+    trace.status = "OK";
     status = 200;
     text = JSON.stringify({
       ...statusBody("OK", reqId),
@@ -209,11 +250,27 @@ export async function performOperation(request: ApiRequest): Promise<ApiReply> {
   } else {
     const refusal = refusalStatus[outcome.reason];
     activity.refused(key.workspaceId, refusal.reason, at);
+    trace.status = refusal.name;
+    trace.reason = refusal.reason;
     status = API_STATUS[refusal.name].http;
     text = JSON.stringify(statusBody(refusal.name, reqId, refusal.details));
   }
   if (idempotencyKey === null) return jsonReply(status, text, { "x-request-id": reqId });
   // The first stored answer wins, so concurrent duplicates return the same bytes.
   const answer = await storeIdempotentResponse(prisma, { workspaceId: key.workspaceId, key: idempotencyKey, status, body: text });
+  if (answer.body !== text) traceReplay(trace, answer.body);
   return jsonReply(answer.status, answer.body, { "x-request-id": reqId });
 }
+
+/** A replayed answer: the first call's req_id and status, from the stored body. */
+function traceReplay(trace: CallTrace, storedBody: string) {
+  try {
+    const { status } = JSON.parse(storedBody) as { status: { code: number; req_id: string } };
+    trace.replayOf = status.req_id;
+    trace.status = STATUS_BY_CODE.get(status.code) ?? trace.status;
+  } catch {
+    trace.replayOf = "unknown";
+  }
+}
+
+const STATUS_BY_CODE = new Map<number, ApiStatusName>(Object.entries(API_STATUS).map(([name, { code }]) => [code, name as ApiStatusName]));

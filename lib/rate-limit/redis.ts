@@ -10,6 +10,7 @@
 // timeout to every request), then try it again: the limits return within a
 // second of Redis. The outage is logged at most once a minute, not per request.
 import Redis from "ioredis";
+import { metrics } from "@/lib/metrics";
 import {
   assertRateLimits,
   limiterNowMs,
@@ -126,6 +127,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   private failOpen(reason: string): Decision {
     this.admittedUnlimited += 1;
+    metrics().rateLimitFailOpen.inc();
     this.logOutage(reason);
     return { allowed: true };
   }

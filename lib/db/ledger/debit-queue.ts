@@ -19,14 +19,23 @@ export interface DebitQueueOptions {
   maxBatch?: number;
   /** Lanes, each with one transaction in flight (1 for PGlite, a few for PostgreSQL). */
   concurrency?: number;
+  /** Told each batch's size as its transaction starts (the metrics). */
+  onBatch?: (size: number) => void;
+}
+
+interface Lane {
+  pending: Pending[];
+  /** Debits in the lane's transaction; 0 when none is in flight. */
+  inFlight: number;
 }
 
 export class DebitQueue {
   // One lane per shard of workspaces, one transaction in flight per lane: a
   // workspace always goes through the same lane, so concurrent transactions
   // of this process never wait for each other's row locks.
-  private lanes: { pending: Pending[]; busy: boolean }[];
+  private lanes: Lane[];
   private readonly maxBatch: number;
+  private readonly onBatch: ((size: number) => void) | undefined;
 
   constructor(
     private readonly sql: SqlRunner,
@@ -34,7 +43,19 @@ export class DebitQueue {
     options: DebitQueueOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 200;
-    this.lanes = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => ({ pending: [], busy: false }));
+    this.onBatch = options.onBatch;
+    this.lanes = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => ({ pending: [], inFlight: 0 }));
+  }
+
+  /** Debits waiting for a transaction, and in one not yet committed. */
+  depth(): { waiting: number; inFlight: number } {
+    let waiting = 0;
+    let inFlight = 0;
+    for (const lane of this.lanes) {
+      waiting += lane.pending.length;
+      inFlight += lane.inFlight;
+    }
+    return { waiting, inFlight };
   }
 
   debit(request: DebitRequest): Promise<DebitOutcome> {
@@ -45,12 +66,13 @@ export class DebitQueue {
     });
   }
 
-  private pump(lane: { pending: Pending[]; busy: boolean }) {
-    if (lane.busy || lane.pending.length === 0) return;
+  private pump(lane: Lane) {
+    if (lane.inFlight > 0 || lane.pending.length === 0) return;
     const batch = lane.pending.splice(0, this.maxBatch);
-    lane.busy = true;
+    lane.inFlight = batch.length;
+    this.onBatch?.(batch.length);
     void this.run(batch).finally(() => {
-      lane.busy = false;
+      lane.inFlight = 0;
       this.pump(lane);
     });
   }

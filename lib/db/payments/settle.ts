@@ -17,6 +17,7 @@ import { createInvoice, markInvoicePaid } from "@/lib/db/invoices";
 import { grantPrepaid } from "@/lib/db/ledger/grants";
 import { withTransactionRetry } from "@/lib/db/ledger/retry";
 import { enqueueNotice } from "@/lib/db/notices";
+import { metrics } from "@/lib/metrics";
 import type { ChargeResult } from "@/lib/payments/gateway";
 import { declineMessage, isHardDecline } from "@/lib/payments/declines";
 import { arrearsPolicy, enterArrears, restoreIfNothingOverdue } from "./arrears";
@@ -49,7 +50,13 @@ export interface SettleOutcome {
 }
 
 export async function applyChargeResult(prisma: PrismaClient, input: SettleInput): Promise<SettleOutcome> {
-  return withTransactionRetry(() => prisma.$transaction((tx) => applyChargeResultTx(tx, input), { timeout: 30_000, maxWait: 30_000 }));
+  const outcome = await withTransactionRetry(() =>
+    prisma.$transaction((tx) => applyChargeResultTx(tx, input), { timeout: 30_000, maxWait: 30_000 }),
+  );
+  // Counted after the commit, by the one call that applied the answer: retries and repeats count nothing.
+  if (outcome.applied && outcome.status === "FAILED") metrics().paymentFailures.inc();
+  if (outcome.applied && outcome.status === "SUCCEEDED") metrics().paymentSuccesses.inc();
+  return outcome;
 }
 
 export async function applyChargeResultTx(tx: Tx, input: SettleInput): Promise<SettleOutcome> {
