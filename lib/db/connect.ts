@@ -17,6 +17,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { inProcessLeader, leadOnPostgres, type LeadHandlers, type Leadership, type LeadOptions } from "./leader";
 
 export type DbTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
 
@@ -100,8 +101,18 @@ export interface Database {
    * `listening(true)` that they arrive again. Returns a function that stops.
    */
   listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  /**
+   * Competes for the lead named `key` among every process on this database,
+   * for work that must have exactly one runner (lib/db/leader.ts): a
+   * PostgreSQL session advisory lock held on a connection of its own while
+   * this process leads. Never throws for an unreachable database: it asks
+   * again every `retryMs`.
+   */
+  lead(key: number, handlers: LeadHandlers, options?: LeadOptions): Promise<Leadership>;
   close(): Promise<void>;
 }
+
+export type { LeadHandlers, Leadership, LeadOptions };
 
 export interface ListenHandlers {
   message(payload: string): void;
@@ -243,6 +254,7 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
     const sql = pgRunner(pool, (work) => postgresTransaction(pool, work));
     const local = inProcessLock();
     const listeners = new Set<() => Promise<void>>();
+    const leaders = new Set<() => Promise<void>>();
     return {
       target,
       prisma,
@@ -271,8 +283,19 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
           await stop();
         };
       },
+      async lead(key, handlers, leadOptions) {
+        const leadership = await leadOnPostgres(target.url, key, handlers, leadOptions);
+        leaders.add(leadership.stop);
+        return {
+          confirm: leadership.confirm,
+          async stop() {
+            leaders.delete(leadership.stop);
+            await leadership.stop();
+          },
+        };
+      },
       async close() {
-        await Promise.all([...listeners].map((stop) => stop()));
+        await Promise.all([...listeners, ...leaders].map((stop) => stop()));
         await prisma.$disconnect();
         await pool.end();
       },
@@ -291,6 +314,7 @@ export async function openDatabase(target: DbTarget, options: OpenOptions = {}):
       prisma,
       sql,
       tryWithLock: inProcessLock(),
+      lead: inProcessLeader(),
       async listen(channel, handlers) {
         // In-process: nothing between PGlite and its listeners can drop.
         const unlisten = await pglite.listen(channel, (payload) => handlers.message(payload));
