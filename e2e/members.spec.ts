@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { demo, freshEmail, shoot, signIn, signUp } from "./fixtures";
 
 // The e2e server (scripts/e2e-server.sh) runs from the repository root with the
@@ -41,11 +41,17 @@ async function invitationLink(email: string): Promise<string> {
   return link!;
 }
 
+/** The settings page has hydrated: what is typed from now on stays (a form filled before that is reset). */
+async function settingsLive(page: Page) {
+  await expect(page.getByRole("form", { name: "Billing guardrails" })).toHaveAttribute("data-live", "true");
+}
+
 test.describe("members and roles", () => {
   test("[MEMBERS] an owner invites a teammate, who signs up through the emailed link and sees the workspace", async ({ page, browser }) => {
     const invitee = freshEmail("invitee");
     await signIn(page, demo.owner);
     await page.goto("/w/acme-vision/settings");
+    await settingsLive(page);
     const form = page.getByRole("form", { name: "Invite member" });
     await form.getByLabel("Email").fill(invitee);
     await form.getByLabel("Role").selectOption("BILLING_ADMIN");
@@ -109,6 +115,7 @@ test.describe("members and roles", () => {
 
     await signIn(page, demo.owner);
     await page.goto("/w/acme-vision/settings");
+    await settingsLive(page);
     const form = page.getByRole("form", { name: "Invite member" });
     await form.getByLabel("Email").fill(email);
     await form.getByLabel("Role").selectOption("VIEWER");
@@ -134,6 +141,7 @@ test.describe("members and roles", () => {
   test("[MEMBERS] the last owner cannot be demoted, and the page says why", async ({ page }) => {
     await signIn(page, demo.free);
     await page.goto("/w/free-labs/settings");
+    await settingsLive(page);
     const select = page.getByRole("table", { name: "Members" }).getByRole("combobox").first();
     await select.selectOption("VIEWER");
     await expect(page.getByText("A workspace needs at least one owner. Make someone else an owner first.")).toBeVisible();
