@@ -12,6 +12,7 @@ import { inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { DialogActions, ModalDialog } from "@/components/ui/modal-dialog";
 import { DollarField } from "@/components/ui/dollar-field";
+import { SwitchRow } from "@/components/ui/switch-row";
 import { topUpCredits } from "@/lib/billing/invoice-lines";
 import { formatCount } from "@/lib/money";
 import { saveAutoTopUpAction } from "./actions";
@@ -52,7 +53,6 @@ export function AutoTopUpForm({
   const [error, setError] = useState<string | null>(null);
   const [cardError, setCardError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  const switchId = useId();
 
   const thresholdCents = parseDollars(threshold);
   const amountCents = parseDollars(amount);
@@ -126,36 +126,13 @@ export function AutoTopUpForm({
           save();
         }}
       >
-        <div className="flex items-center justify-between gap-4 rounded-lg border border-border bg-surface-muted/50 px-4 py-3">
-          <div>
-            <label htmlFor={switchId} className="text-sm font-medium text-foreground">
-              Top up automatically
-            </label>
-            <p className="text-[13px] text-muted-foreground">
-              {enabled ? "On: the settings below apply." : "Off: nothing is charged automatically."}
-            </p>
-          </div>
-          <button
-            id={switchId}
-            type="button"
-            role="switch"
-            aria-checked={enabled}
-            disabled={pending}
-            onClick={() => setEnabled((value) => !value)}
-            className={cn(
-              "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:opacity-60",
-              enabled ? "bg-primary" : "bg-border-strong",
-            )}
-          >
-            <span
-              aria-hidden
-              className={cn(
-                "inline-block size-5 rounded-full bg-white shadow-card transition-transform",
-                enabled ? "translate-x-5.5" : "translate-x-0.5",
-              )}
-            />
-          </button>
-        </div>
+        <SwitchRow
+          label="Top up automatically"
+          description={enabled ? "On: the settings below apply." : "Off: nothing is charged automatically."}
+          checked={enabled}
+          onChange={setEnabled}
+          disabled={pending}
+        />
 
         <fieldset disabled={pending} className={cn("mt-5 space-y-4", !enabled && "opacity-70")}>
           <legend className="sr-only">When and how much</legend>

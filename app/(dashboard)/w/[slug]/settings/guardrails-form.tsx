@@ -5,11 +5,11 @@
 // period beside them, recomputed as the customer types (the preview runs the
 // engine's own function on last period's hourly usage, in the browser).
 import { ShieldCheck } from "lucide-react";
-import { useId, useMemo, useState, useSyncExternalStore, useTransition } from "react";
+import { useMemo, useState, useSyncExternalStore, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
 import { DollarField } from "@/components/ui/dollar-field";
+import { SwitchRow } from "@/components/ui/switch-row";
 import type { SerializedHistory } from "@/lib/billing/guardrail-preview";
 import type { GuardrailSettings } from "@/lib/billing/guardrails";
 import { formatCents, formatCount } from "@/lib/money";
@@ -64,7 +64,6 @@ export function GuardrailsForm({
   const [serverErrors, setServerErrors] = useState<Record<string, string[]>>({});
   const [status, setStatus] = useState<{ tone: "success" | "danger"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
-  const switchId = useId();
   // Marks the form as live once hydrated (what is typed before that is not kept).
   const live = useSyncExternalStore(
     noChange,
@@ -133,36 +132,13 @@ export function GuardrailsForm({
         }}
         className="space-y-5"
       >
-        <div className="flex items-start justify-between gap-4 rounded-lg border border-border bg-surface-muted/50 px-4 py-3">
-          <div>
-            <label htmlFor={switchId} className="text-sm font-medium text-foreground">
-              Included credits alerts
-            </label>
-            <p className="text-[13px] text-muted-foreground">
-              Email when 50%, 80% and 100% of the period&apos;s included credits are used.
-            </p>
-          </div>
-          <button
-            id={switchId}
-            type="button"
-            role="switch"
-            aria-checked={includedAlerts}
-            disabled={pending}
-            onClick={() => setIncludedAlerts((value) => !value)}
-            className={cn(
-              "relative mt-0.5 inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:opacity-60",
-              includedAlerts ? "bg-primary" : "bg-border-strong",
-            )}
-          >
-            <span
-              aria-hidden
-              className={cn(
-                "inline-block size-5 rounded-full bg-white shadow-card transition-transform",
-                includedAlerts ? "translate-x-5.5" : "translate-x-0.5",
-              )}
-            />
-          </button>
-        </div>
+        <SwitchRow
+          label="Included credits alerts"
+          description="Email when 50%, 80% and 100% of the period's included credits are used."
+          checked={includedAlerts}
+          onChange={setIncludedAlerts}
+          disabled={pending}
+        />
 
         <fieldset disabled={pending} className="space-y-4">
           <legend className="sr-only">Alert levels and the spend cap</legend>
